@@ -1,0 +1,70 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// Settings every Swift target shares: Swift 6 mode plus the upcoming features that keep
+/// imports and existentials explicit (the same set swift-log enables).
+let strictSwift: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "Annals",
+    products: [
+        .library(name: "AnnalsLog", targets: ["AnnalsLog"]),
+        .library(name: "Annals", targets: ["Annals"]),
+        .executable(name: "annals", targets: ["annals"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLZ4",
+            pkgConfig: "liblz4",
+            providers: [.apt(["liblz4-dev"])]
+        ),
+        .target(name: "CCRC32C"),
+        .target(
+            name: "AnnalsLog",
+            dependencies: [
+                "CCRC32C",
+                "CLZ4",
+                .product(name: "SystemPackage", package: "swift-system"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSwift
+        ),
+        .target(
+            name: "Annals",
+            dependencies: [
+                "AnnalsLog",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSwift
+        ),
+        .executableTarget(
+            name: "annals",
+            dependencies: [
+                "Annals",
+                "AnnalsLog",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSwift
+        ),
+        .target(
+            name: "AnnalsTestSupport",
+            dependencies: ["AnnalsLog"],
+            path: "Tests/AnnalsTestSupport",
+            swiftSettings: strictSwift
+        ),
+        .testTarget(
+            name: "AnnalsLogTests",
+            dependencies: ["AnnalsLog", "AnnalsTestSupport", "CCRC32C"],
+            swiftSettings: strictSwift
+        ),
+    ]
+)

@@ -1,0 +1,74 @@
+/// The one seam all file I/O of the core goes through. `PosixFileSystem` is the real one;
+/// tests plug in a simulated one that tears writes, drops unsynced data and injects errors.
+/// Paths are plain strings: a directory and a file name joined with "/".
+public protocol StorageFileSystem: Sendable {
+    /// Opens an existing file for reading, and for writing when `writable`.
+    func open(_ path: String, writable: Bool) throws(LogError) -> any StorageFile
+    /// Creates a new, empty file for reading and writing; fails if it exists.
+    func create(_ path: String) throws(LogError) -> any StorageFile
+    func remove(_ path: String) throws(LogError)
+    /// Atomically replaces `destination` with `source`.
+    func rename(_ source: String, to destination: String) throws(LogError)
+    /// Makes creations, renames and removals inside `directory` durable.
+    func syncDirectory(_ directory: String) throws(LogError)
+    /// The names (not paths) of the entries in `directory`.
+    func list(_ directory: String) throws(LogError) -> [String]
+    /// Creates `directory` and any missing parents.
+    func createDirectory(_ directory: String) throws(LogError)
+    func exists(_ path: String) -> Bool
+    /// Takes an exclusive, non-blocking lock on `path` (created if missing), held until the
+    /// returned lock is released or the process exits. Fails with `.conflict` if held elsewhere.
+    func lock(_ path: String) throws(LogError) -> any StorageLock
+}
+
+/// An open file. Offsets are absolute; there is no file cursor to share between threads.
+public protocol StorageFile: AnyObject, Sendable {
+    var path: String { get }
+    /// Reads up to `buffer.count` bytes at `offset`; returns fewer only at end of file.
+    func read(at offset: UInt64, into buffer: UnsafeMutableRawBufferPointer) throws(LogError) -> Int
+    /// Writes all of `bytes` at `offset`, extending the file if needed.
+    func write(at offset: UInt64, _ bytes: UnsafeRawBufferPointer) throws(LogError)
+    /// fdatasync: the file's data (and the size needed to read it) reach stable storage.
+    func sync() throws(LogError)
+    func size() throws(LogError) -> UInt64
+    func truncate(to size: UInt64) throws(LogError)
+    /// Maps the first `length` bytes read-only. The file must not shrink below `length` while mapped.
+    func map(length: Int) throws(LogError) -> MappedRegion
+    func close()
+}
+
+public protocol StorageLock: AnyObject, Sendable {
+    func release()
+}
+
+extension StorageFile {
+    /// Reads exactly `buffer.count` bytes or throws `.corruption` naming the short read.
+    func readExactly(at offset: UInt64, into buffer: UnsafeMutableRawBufferPointer, file: String) throws(LogError) {
+        var done = 0
+        while done < buffer.count {
+            let part = UnsafeMutableRawBufferPointer(rebasing: buffer[done...])
+            let count = try read(at: offset + UInt64(done), into: part)
+            guard count > 0 else {
+                throw .corruption("file ends after \(offset + UInt64(done)) bytes, expected \(buffer.count) more", file: file, offset: offset + UInt64(done))
+            }
+            done += count
+        }
+    }
+
+    func write(at offset: UInt64, _ bytes: [UInt8]) throws(LogError) {
+        try bytes.withBytes { (raw) throws(LogError) in try write(at: offset, raw) }
+    }
+
+    /// Reads the whole file into memory.
+    func readAll() throws(LogError) -> [UInt8] {
+        let length = Int(try size())
+        var bytes = [UInt8](repeating: 0, count: length)
+        let count = try bytes.withMutableBytes { (out) throws(LogError) -> Int in try read(at: 0, into: out) }
+        return Array(bytes[0..<count])
+    }
+}
+
+/// Joins a directory and a name.
+func joinPath(_ directory: String, _ name: String) -> String {
+    directory.hasSuffix("/") ? directory + name : directory + "/" + name
+}

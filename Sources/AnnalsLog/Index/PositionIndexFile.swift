@@ -1,0 +1,96 @@
+/// Reading, writing and rebuilding `.pidx` files (FORMAT.md §4). The file is derived data:
+/// any defect is answered by rebuilding it from its segment, never by trusting it.
+enum PositionIndexFile {
+    static func entryOffset(_ index: Int) -> UInt64 {
+        UInt64(Format.positionIndexHeaderBytes + index * Format.positionIndexEntryBytes)
+    }
+
+    /// The valid prefix of an index file: its entries up to the first one that fails its
+    /// checksum or does not strictly increase. `nil` when the header itself is bad or missing.
+    static func readValidPrefix(
+        _ fileSystem: any StorageFileSystem, path: String, base: LogPosition
+    ) -> (entries: [PositionIndexEntry], complete: Bool)? {
+        guard fileSystem.exists(path), let file = try? fileSystem.open(path, writable: false) else { return nil }
+        defer { file.close() }
+        guard let bytes = try? file.readAll() else { return nil }
+        return bytes.withUnsafeBytes { raw -> ([PositionIndexEntry], Bool)? in
+            guard let header = PositionIndexHeader.decode(raw), header.basePosition == base,
+                  header.intervalBytes == UInt32(Format.positionIndexIntervalBytes)
+            else { return nil }
+            let slots = (raw.count - Format.positionIndexHeaderBytes) / Format.positionIndexEntryBytes
+            var entries: [PositionIndexEntry] = []
+            for slot in 0..<slots {
+                let start = Int(entryOffset(slot))
+                let bytes = UnsafeRawBufferPointer(rebasing: raw[start..<(start + Format.positionIndexEntryBytes)])
+                guard let entry = PositionIndexEntry.decode(bytes, base: base) else { break }
+                if let previous = entries.last,
+                   previous.relativePosition >= entry.relativePosition || previous.offset >= entry.offset { break }
+                entries.append(entry)
+            }
+            // Complete: every byte after the header is a valid entry.
+            return (entries, raw.count == Format.positionIndexHeaderBytes + entries.count * Format.positionIndexEntryBytes)
+        }
+    }
+
+    /// Writes a complete index file atomically: temp file, sync, rename, directory sync.
+    static func writeComplete(
+        _ fileSystem: any StorageFileSystem, directory: String, base: LogPosition, entries: [PositionIndexEntry]
+    ) throws(LogError) {
+        let name = SegmentFileName(base: base, kind: .positionIndex)
+        var bytes = PositionIndexHeader(basePosition: base, intervalBytes: UInt32(Format.positionIndexIntervalBytes)).encode()
+        bytes.append(contentsOf: encode(entries, base: base))
+        try AtomicFile.write(fileSystem, directory: directory, name: name.description, bytes: bytes)
+    }
+
+    static func encode(_ entries: [PositionIndexEntry], base: LogPosition) -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: entries.count * Format.positionIndexEntryBytes)
+        bytes.withUnsafeMutableBytes { out in
+            for (slot, entry) in entries.enumerated() {
+                let start = slot * Format.positionIndexEntryBytes
+                entry.encode(base: base, into: UnsafeMutableRawBufferPointer(rebasing: out[start..<(start + Format.positionIndexEntryBytes)]))
+            }
+        }
+        return bytes
+    }
+
+    /// Maps a complete, valid index file; nil if it is missing or any entry is bad.
+    static func mapComplete(_ fileSystem: any StorageFileSystem, path: String, base: LogPosition) -> PositionIndex? {
+        guard let prefix = readValidPrefix(fileSystem, path: path, base: base), prefix.complete,
+              prefix.entries.first.map({ $0.relativePosition == 0 && $0.offset == UInt32(Format.segmentHeaderBytes) }) ?? false,
+              let file = try? fileSystem.open(path, writable: false)
+        else { return nil }
+        defer { file.close() }
+        let length = Format.positionIndexHeaderBytes + prefix.entries.count * Format.positionIndexEntryBytes
+        guard let region = try? file.map(length: length) else { return nil }
+        return PositionIndex(base: base, mapped: region)
+    }
+
+    /// The entries a segment's records call for: the first record, then the first record at or
+    /// past each `positionIndexIntervalBytes` boundary after the previous entry.
+    struct Builder {
+        private(set) var entries: [PositionIndexEntry] = []
+        private var nextIndexedOffset: UInt64 = 0
+
+        init(existing: [PositionIndexEntry] = []) {
+            entries = existing
+            if let last = existing.last { nextIndexedOffset = UInt64(last.offset) + UInt64(Format.positionIndexIntervalBytes) }
+        }
+
+        /// Returns the new entry when this record gets one.
+        @discardableResult
+        mutating func note(relativePosition: UInt32, offset: UInt64) -> PositionIndexEntry? {
+            guard offset >= nextIndexedOffset else { return nil }
+            let entry = PositionIndexEntry(relativePosition: relativePosition, offset: UInt32(offset))
+            entries.append(entry)
+            nextIndexedOffset = offset + UInt64(Format.positionIndexIntervalBytes)
+            return entry
+        }
+
+        /// Forgets entries added after the first `count` (their records were never written).
+        mutating func truncate(to count: Int) {
+            precondition(count <= entries.count, "cannot truncate to more entries than exist")
+            entries.removeLast(entries.count - count)
+            nextIndexedOffset = entries.last.map { UInt64($0.offset) + UInt64(Format.positionIndexIntervalBytes) } ?? 0
+        }
+    }
+}

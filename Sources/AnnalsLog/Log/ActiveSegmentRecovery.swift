@@ -1,0 +1,171 @@
+/// Recovers the active (last) segment: finds where its trusted data ends, scans only what
+/// follows, cuts a torn tail, and tells a torn tail from corruption (the rules are listed on
+/// `LogRecovery`).
+///
+/// Trust comes from the position index: its file only ever receives entries of records that
+/// were already synced, so the record at its last entry, and everything before it, is durable.
+struct ActiveSegmentRecovery {
+    let directory: String
+    let fileSystem: any StorageFileSystem
+    let base: LogPosition
+    /// The clean-shutdown marker, if the last close was clean and left this segment active.
+    let clean: CleanShutdownMarker?
+    let previous: Segment?
+
+    var name: String { SegmentFileName(base: base, kind: .log).description }
+    var indexName: String { SegmentFileName(base: base, kind: .positionIndex).description }
+
+    /// The result of scanning the tail.
+    struct TailScan {
+        var start: UInt64
+        var outcome: SegmentScanner.Outcome
+        /// Index entries the scanned records call for, after the trusted ones.
+        var entries: [PositionIndexEntry]
+        /// The last record of the last complete batch, if the scan found one.
+        var lastKept: (position: LogPosition, timestamp: Int64)?
+    }
+
+    func recover(_ report: inout RecoveryReport) throws(LogError) -> (Segment, SegmentWriter) {
+        let file = try fileSystem.open(joinPath(directory, name), writable: true)
+        do throws(LogError) {
+            return try recover(file, &report)
+        } catch {
+            file.close()
+            throw error
+        }
+    }
+
+    private func recover(_ file: any StorageFile, _ report: inout RecoveryReport) throws(LogError) -> (Segment, SegmentWriter) {
+        let header = try readHeader(file)
+        let fileSize = try file.size()
+        let indexed = PositionIndexFile.readValidPrefix(fileSystem, path: joinPath(directory, indexName), base: base)
+        var trusted = indexed?.entries ?? []
+        var distrusted = false
+        if let last = trusted.last, !(try recordMatches(file, entry: last, fileSize: fileSize)) {
+            trusted = []
+            distrusted = true
+        }
+        var scan = try scanTail(file, trusted: trusted)
+        if scan.lastKept == nil && scan.start > UInt64(Format.segmentHeaderBytes) {
+            // A trusted record must end a batch somewhere after it; since none does, the index
+            // cannot be right. Fall back to scanning the whole segment.
+            trusted = []
+            distrusted = true
+            scan = try scanTail(file, trusted: [])
+        }
+        try classifyTail(file, scan: scan, fileSize: fileSize)
+        let keptEnd = scan.outcome.lastBatchEndOffset
+        if keptEnd < fileSize {
+            report.bytesDropped = fileSize - keptEnd
+            report.recordsDropped = scan.outcome.records - scan.outcome.recordsThroughLastBatchEnd
+            report.droppedFrom = "\(name) at offset \(keptEnd)"
+            try file.truncate(to: keptEnd)
+            try file.sync()
+        }
+        report.recordsRecovered = scan.outcome.recordsThroughLastBatchEnd
+        report.bytesScanned = fileSize - scan.start
+        let entries = trusted + scan.entries.filter { UInt64($0.offset) < keptEnd }
+        if indexed == nil || distrusted || !indexed!.complete || indexed!.entries.count != entries.count {
+            try PositionIndexFile.writeComplete(fileSystem, directory: directory, base: base, entries: entries)
+            if indexed == nil || distrusted || indexed!.entries.count > entries.count { report.indexesRebuilt.append(indexName) }
+        }
+        let nextPosition = scan.lastKept.map { $0.position.advanced(by: 1) } ?? base
+        var lastTimestamp = scan.lastKept?.timestamp ?? 0
+        if scan.lastKept == nil { lastTimestamp = try previousTimestamp() }
+        let indexFile = try fileSystem.open(joinPath(directory, indexName), writable: true)
+        let segment = Segment(base: base, fileName: name, file: file, index: PositionIndex(base: base, entries: entries),
+                              dataEnd: keptEnd, nextPosition: nextPosition)
+        let writer = SegmentWriter(
+            directory: directory, fileSystem: fileSystem, segment: segment, indexFile: indexFile,
+            capacity: header.capacityBytes, dataEnd: keptEnd, nextPosition: nextPosition, lastTimestamp: lastTimestamp,
+            indexEntries: entries)
+        return (segment, writer)
+    }
+
+    private func readHeader(_ file: any StorageFile) throws(LogError) -> SegmentHeader {
+        var bytes = [UInt8](repeating: 0, count: Format.segmentHeaderBytes)
+        try bytes.withMutableBytes { (raw) throws(LogError) in try file.readExactly(at: 0, into: raw, file: name) }
+        let header = try bytes.withBytes { (raw) throws(LogError) in try SegmentHeader.decode(raw, file: name) }
+        guard header.basePosition == base else {
+            throw .corruption("header says base \(header.basePosition) but the file name says \(base)", file: name, offset: 8)
+        }
+        return header
+    }
+
+    /// True when a valid record with the entry's position starts at the entry's offset.
+    private func recordMatches(_ file: any StorageFile, entry: PositionIndexEntry, fileSize: UInt64) throws(LogError) -> Bool {
+        let offset = UInt64(entry.offset)
+        guard offset >= UInt64(Format.segmentHeaderBytes), offset + UInt64(Format.recordHeaderBytes) <= fileSize else { return false }
+        var expected = base.advanced(by: UInt64(entry.relativePosition))
+        var matched = false
+        var scanner = SegmentScanner(file: file, fileName: name)
+        scanner.stopAfterFirst = true
+        _ = try scanner.scan(from: offset) { (view, _) throws(LogError) in
+            matched = view.position == expected
+            expected = .none
+        }
+        return matched
+    }
+
+    private func scanTail(_ file: any StorageFile, trusted: [PositionIndexEntry]) throws(LogError) -> TailScan {
+        let start = trusted.last.map { UInt64($0.offset) } ?? UInt64(Format.segmentHeaderBytes)
+        var builder = PositionIndexFile.Builder(existing: Array(trusted.dropLast()))
+        let alreadyIndexed = builder.entries.count
+        var expected = trusted.last.map { base.advanced(by: UInt64($0.relativePosition)) } ?? base
+        var lastKept: (LogPosition, Int64)?
+        var lastSeen: (LogPosition, Int64)?
+        var misnumbered = false
+        let scanner = SegmentScanner(file: file, fileName: name)
+        let outcome = try scanner.scan(from: start) { (view, offset) throws(LogError) in
+            guard view.position == expected, !misnumbered else {
+                misnumbered = true
+                throw .corruption("expected position \(expected), found \(view.position)", file: name, offset: offset)
+            }
+            builder.note(relativePosition: UInt32(view.position.rawValue - base.rawValue), offset: offset)
+            lastSeen = (view.position, view.timestamp)
+            if view.endsBatch { lastKept = lastSeen }
+            expected = expected.advanced(by: 1)
+        }
+        return TailScan(start: start, outcome: outcome, entries: Array(builder.entries[alreadyIndexed...]), lastKept: lastKept)
+    }
+
+    /// Throws `.corruption` unless everything after the last complete batch is a torn tail.
+    private func classifyTail(_ file: any StorageFile, scan: TailScan, fileSize: UInt64) throws(LogError) {
+        let outcome = scan.outcome
+        let badBytes: Bool
+        switch outcome.stop {
+        case .endOfFile, .endOfData: badBytes = false
+        case .truncated, .invalid: badBytes = true
+        }
+        if let clean, badBytes || outcome.lastBatchEndOffset < clean.activeEndOffset {
+            throw .corruption(
+                "the store was closed cleanly with data to offset \(clean.activeEndOffset), but the records break at offset \(outcome.stopOffset) (\(outcome.stop))",
+                file: name, offset: outcome.stopOffset)
+        }
+        guard badBytes else { return }
+        let after = outcome.lastPosition ?? LogPosition(base.rawValue - 1)
+        let follower = try SegmentScanner(file: file, fileName: name)
+            .validRecordFollows(from: outcome.stopOffset + UInt64(Format.recordAlignmentBytes), after: after)
+        if follower.found {
+            throw .corruption(
+                "bad record (\(outcome.stop)) followed by a valid record at offset \(follower.offset): not a torn tail",
+                file: name, offset: outcome.stopOffset)
+        }
+    }
+
+    /// The timestamp of the record just before this segment, read from the previous segment,
+    /// which must end exactly at `base - 1`.
+    private func previousTimestamp() throws(LogError) -> Int64 {
+        guard let previous else { return 0 }
+        let last = LogPosition(base.rawValue - 1)
+        var timestamp: Int64?
+        try previous.forEachRecord(from: last, limit: 1) { (view) throws(LogError) -> Bool in
+            timestamp = view.timestamp
+            return false
+        }
+        guard let timestamp else {
+            throw .corruption("the segment before \(name) does not end at position \(last)", file: previous.fileName, offset: 0)
+        }
+        return timestamp
+    }
+}

@@ -1,0 +1,106 @@
+import Logging
+import Synchronization
+
+/// A segmented, append-only log of checksummed records in one directory: the storage core.
+///
+/// Appends from many threads are coalesced by group commit into one write and one fdatasync.
+/// Readers see records up to the committed watermark and never past it. All methods are
+/// synchronous and thread-safe; the layer above wraps them for `async` callers.
+public final class Log: @unchecked Sendable {
+    public let directory: String
+    public let options: LogOptions
+    /// What opening the store found and repaired.
+    public let recoveryReport: RecoveryReport
+    let fileSystem: any StorageFileSystem
+    var logger: Logger { options.logger }
+
+    /// Guards the segment table. Readers take a snapshot; the leader appends on roll.
+    let tableMutex = PosixMutex()
+    var segments: [Segment]
+    /// The position after the last committed record: readers never pass it.
+    let committedNext: Atomic<UInt64>
+
+    /// Guards the commit queue, the leader flag, `failure` and `isClosed`.
+    let commitMutex = PosixMutex()
+    var queue: [PendingBatch] = []
+    var leaderActive = false
+    /// Set when an fsync (or an undo of a failed write) failed: from then on every append fails.
+    var failure: LogError?
+    var isClosed = false
+    /// Mirrors `isClosed` for readers, who must not contend with appenders for the commit mutex.
+    let isOpenForReads = Atomic<Bool>(true)
+    let writer: SegmentWriter
+    private let storeLock: any StorageLock
+    var intervalFlusher: IntervalFlusher?
+
+    /// Opens (creating if needed) the store in `directory`, recovering from any crash.
+    /// Fails with `.conflict` when another process has it open.
+    public static func open(directory: String, options: LogOptions = LogOptions()) throws(LogError) -> Log {
+        try options.validate()
+        let recovered = try LogRecovery(directory: directory, options: options).recover()
+        return Log(directory: directory, options: options, recovered: recovered)
+    }
+
+    private init(directory: String, options: LogOptions, recovered: LogRecovery.Result) {
+        self.directory = directory
+        self.options = options
+        self.fileSystem = options.fileSystem
+        self.recoveryReport = recovered.report
+        self.segments = recovered.segments
+        self.writer = recovered.writer
+        self.storeLock = recovered.lock
+        self.committedNext = Atomic(recovered.writer.nextPosition.rawValue)
+        if case .interval(let milliseconds) = options.durability {
+            intervalFlusher = IntervalFlusher(log: self, milliseconds: milliseconds)
+        }
+        if !recovered.report.isClean {
+            logger.warning("recovered store", metadata: ["directory": "\(directory)", "report": "\(recovered.report)"])
+        }
+    }
+
+    deinit {
+        if !isClosed { try? close() }
+    }
+
+    /// The position the next append will get. Every position below it is committed.
+    public var nextPosition: LogPosition { LogPosition(committedNext.load(ordering: .acquiring)) }
+
+    /// The last committed position, or nil for an empty store.
+    public var lastPosition: LogPosition? {
+        let next = nextPosition
+        return next == .first ? nil : LogPosition(next.rawValue - 1)
+    }
+
+    var segmentSnapshot: [Segment] { tableMutex.withLock { segments } }
+
+    /// Syncs all written records, writes the clean-shutdown marker and releases the lock.
+    /// Later calls fail with `.closed`. Closing twice is harmless.
+    public func close() throws(LogError) {
+        intervalFlusher?.stop()
+        let wasClosed: Bool = commitMutex.withLock {
+            while leaderActive { commitMutex.wait() }
+            let was = isClosed
+            isClosed = true
+            isOpenForReads.store(false, ordering: .releasing)
+            leaderActive = true  // no one may commit from here on
+            for batch in queue { batch.result = .failure(LogError(.closed, "the log was closed before this batch committed")) }
+            queue.removeAll()
+            commitMutex.broadcast()
+            return was
+        }
+        guard !wasClosed else { return }
+        defer {
+            storeLock.release()
+            for segment in segmentSnapshot { segment.file.close() }
+        }
+        if let failure { throw failure }
+        do throws(WriterFailure) { try writer.close() } catch { throw error.error }
+        let marker = CleanShutdownMarker(
+            nextPosition: writer.nextPosition, activeBase: writer.segment.base, activeEndOffset: writer.dataEnd)
+        try AtomicFile.write(fileSystem, directory: directory, name: SegmentFileName.cleanShutdownFile, bytes: marker.encode())
+    }
+
+    func checkOpen() throws(LogError) {
+        if isClosed { throw LogError(.closed, "the log is closed") }
+    }
+}

@@ -1,0 +1,76 @@
+public import Logging
+
+/// When an append is acknowledged, and so what a crash can lose (docs/DURABILITY.md).
+public enum Durability: Sendable, Equatable, CustomStringConvertible {
+    /// Acknowledge only after fdatasync returned for the records (and the directory fsync for
+    /// any new file). A crash, kill -9 or power loss, loses nothing acknowledged. The default.
+    case always
+    /// Acknowledge after the write reaches the OS; sync every `milliseconds`. kill -9 loses
+    /// nothing acknowledged; power loss can lose up to the last interval.
+    case interval(milliseconds: Int)
+    /// Acknowledge after the write reaches the OS; sync only when a segment fills and on close.
+    /// kill -9 loses nothing acknowledged; power loss can lose everything in the active segment.
+    case none
+
+    public var description: String {
+        switch self {
+        case .always: "always"
+        case .interval(let milliseconds): "interval(\(milliseconds) ms)"
+        case .none: "none"
+        }
+    }
+}
+
+/// How a log is opened.
+public struct LogOptions: Sendable {
+    public var durability: Durability
+    /// A segment rolls when the next batch would take it past this many bytes. Applies to
+    /// segments created from now on; an existing active segment keeps the size it was made with.
+    public var segmentBytes: Int
+    /// Diagnostics (recovery, rebuilt indexes). Libraries accept a logger; they never make one.
+    public var logger: Logger
+    /// Where the files go through. Tests pass a fault-injecting one.
+    public var fileSystem: any StorageFileSystem
+    /// Source of "now" for record timestamps, in nanoseconds since 1970.
+    public var clock: @Sendable () -> Int64
+
+    public init(
+        durability: Durability = .always,
+        segmentBytes: Int = LogOptions.segmentBytesDefault,
+        logger: Logger = Logger(label: "annals.log", factory: { _ in SwiftLogNoOpLogHandler() }),
+        fileSystem: any StorageFileSystem = PosixFileSystem(),
+        clock: @escaping @Sendable () -> Int64 = LogOptions.systemClock
+    ) {
+        self.durability = durability
+        self.segmentBytes = segmentBytes
+        self.logger = logger
+        self.fileSystem = fileSystem
+        self.clock = clock
+    }
+
+    /// The smallest, largest and default segment sizes, in bytes.
+    public static let segmentBytesMin = Format.segmentBytesMin
+    public static let segmentBytesMax = Format.segmentBytesMax
+    public static let segmentBytesDefault = Format.segmentBytesDefault
+    /// The largest record, header included.
+    public static let recordBytesMax = Format.recordBytesMax
+
+    public static let systemClock: @Sendable () -> Int64 = {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        return Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec)
+    }
+
+    func validate() throws(LogError) {
+        guard segmentBytes >= Format.segmentBytesMin, segmentBytes <= Format.segmentBytesMax else {
+            throw .invalid("segment size must be \(Format.segmentBytesMin)...\(Format.segmentBytesMax) bytes, got \(segmentBytes)")
+        }
+        if case .interval(let milliseconds) = durability, milliseconds <= 0 {
+            throw .invalid("the sync interval must be positive, got \(milliseconds) ms")
+        }
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif

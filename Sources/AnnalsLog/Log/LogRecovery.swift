@@ -1,0 +1,171 @@
+/// Opening a store: take the lock, clean up leftovers, load the full segments without
+/// scanning them, and scan only the tail of the active segment that may not have been synced.
+///
+/// The recovery policy, rule by rule:
+/// - Temporary files are leftovers of an interrupted atomic write: removed.
+/// - An index without its segment is an orphan: removed. A missing or bad index is derived
+///   data: rebuilt from its segment, and the rebuild is reported.
+/// - A last segment whose header never fully reached the disk, with no records, is an
+///   interrupted roll: removed, and the segment before it becomes active again.
+/// - In the active segment, records after the last complete batch are a torn tail: cut off and
+///   reported (a batch is atomic, so its leading records go with it).
+/// - But bad bytes followed by a valid later record, or any bad record in a store that was
+///   closed cleanly, are corruption: opening fails with an error naming file and offset, and
+///   nothing is cut. Acknowledged data is never dropped silently.
+struct LogRecovery {
+    struct Result {
+        var segments: [Segment]
+        var writer: SegmentWriter
+        var lock: any StorageLock
+        var report: RecoveryReport
+    }
+
+    let directory: String
+    let options: LogOptions
+    var fileSystem: any StorageFileSystem { options.fileSystem }
+
+    func recover() throws(LogError) -> Result {
+        try fileSystem.createDirectory(directory)
+        let lock = try fileSystem.lock(joinPath(directory, SegmentFileName.lockFile))
+        do throws(LogError) {
+            return try recoverLocked(lock: lock)
+        } catch {
+            lock.release()
+            throw error
+        }
+    }
+
+    private func recoverLocked(lock: any StorageLock) throws(LogError) -> Result {
+        var report = RecoveryReport()
+        let names = try fileSystem.list(directory)
+        var logBases: [LogPosition] = []
+        var indexBases: Set<LogPosition> = []
+        for name in names {
+            if SegmentFileName.isTemporary(name) {
+                try removeLeftover(name, &report)
+            } else if let parsed = SegmentFileName(parsing: name) {
+                if parsed.kind == .log { logBases.append(parsed.base) }
+                if parsed.kind == .positionIndex { indexBases.insert(parsed.base) }
+            }
+        }
+        logBases.sort()
+        for base in indexBases where !logBases.contains(base) {
+            try removeLeftover(SegmentFileName(base: base, kind: .positionIndex).description, &report)
+        }
+        let clean = readCleanShutdownMarker()
+        report.cleanShutdown = clean != nil
+        if try dropInterruptedRoll(&logBases, &report) {
+            // The removed file may have been the only one: fall through to creating a store.
+        }
+        guard let activeBase = logBases.last else {
+            let result = try createEmptyStore(lock: lock, report: report)
+            try removeCleanShutdownMarker(present: clean != nil)
+            return result
+        }
+        var segments: [Segment] = []
+        for (index, base) in logBases.dropLast().enumerated() {
+            segments.append(try openFullSegment(base: base, next: logBases[index + 1], &report))
+        }
+        let tail = ActiveSegmentRecovery(
+            directory: directory, fileSystem: fileSystem, base: activeBase,
+            clean: clean.flatMap { $0.activeBase == activeBase ? $0 : nil }, previous: segments.last)
+        let (active, writer) = try tail.recover(&report)
+        segments.append(active)
+        report.segments = segments.count
+        report.nextPosition = writer.nextPosition
+        try removeCleanShutdownMarker(present: clean != nil)
+        return Result(segments: segments, writer: writer, lock: lock, report: report)
+    }
+
+    private func removeLeftover(_ name: String, _ report: inout RecoveryReport) throws(LogError) {
+        try fileSystem.remove(joinPath(directory, name))
+        report.filesRemoved.append(name)
+    }
+
+    private func readCleanShutdownMarker() -> CleanShutdownMarker? {
+        let path = joinPath(directory, SegmentFileName.cleanShutdownFile)
+        guard fileSystem.exists(path), let file = try? fileSystem.open(path, writable: false) else { return nil }
+        defer { file.close() }
+        guard let bytes = try? file.readAll() else { return nil }
+        return bytes.withUnsafeBytes { CleanShutdownMarker.decode($0) }
+    }
+
+    /// From here on the store is open for writing, so a crash must not look like a clean close.
+    private func removeCleanShutdownMarker(present: Bool) throws(LogError) {
+        let path = joinPath(directory, SegmentFileName.cleanShutdownFile)
+        guard present || fileSystem.exists(path) else { return }
+        try fileSystem.remove(path)
+        try fileSystem.syncDirectory(directory)
+    }
+
+    /// Removes a last segment whose header is incomplete and that holds nothing else, left by
+    /// a crash between creating the file and syncing its header. Returns true if it did.
+    private func dropInterruptedRoll(_ bases: inout [LogPosition], _ report: inout RecoveryReport) throws(LogError) -> Bool {
+        guard let last = bases.last else { return false }
+        let name = SegmentFileName(base: last, kind: .log).description
+        let file = try fileSystem.open(joinPath(directory, name), writable: false)
+        defer { file.close() }
+        let size = try file.size()
+        guard size <= UInt64(Format.segmentHeaderBytes) else { return false }
+        var header = [UInt8](repeating: 0, count: Int(size))
+        _ = try header.withMutableBytes { (raw) throws(LogError) in try file.read(at: 0, into: raw) }
+        let valid = size == UInt64(Format.segmentHeaderBytes)
+            && (try? header.withBytes { (raw) throws(LogError) in try SegmentHeader.decode(raw, file: name) }) != nil
+        guard !valid else { return false }
+        try removeLeftover(name, &report)
+        let index = SegmentFileName(base: last, kind: .positionIndex).description
+        if fileSystem.exists(joinPath(directory, index)) { try removeLeftover(index, &report) }
+        try fileSystem.syncDirectory(directory)
+        bases.removeLast()
+        return true
+    }
+
+    private func createEmptyStore(lock: any StorageLock, report: RecoveryReport) throws(LogError) -> Result {
+        var report = report
+        let base = LogPosition.first
+        let (log, index) = try SegmentWriter.createSegmentFiles(
+            fileSystem, directory: directory, base: base, capacity: UInt64(options.segmentBytes), createdAt: options.clock())
+        let segment = Segment(
+            base: base, fileName: SegmentFileName(base: base, kind: .log).description, file: log,
+            index: PositionIndex(base: base), dataEnd: UInt64(Format.segmentHeaderBytes), nextPosition: base)
+        let writer = SegmentWriter(
+            directory: directory, fileSystem: fileSystem, segment: segment, indexFile: index,
+            capacity: UInt64(options.segmentBytes), dataEnd: UInt64(Format.segmentHeaderBytes), nextPosition: base,
+            lastTimestamp: 0, indexEntries: [])
+        report.segments = 1
+        report.nextPosition = base
+        return Result(segments: [segment], writer: writer, lock: lock, report: report)
+    }
+
+    /// A full segment is trusted without a scan: it was synced before the next one was made.
+    /// Only its index is checked, and rebuilt if missing or bad.
+    private func openFullSegment(base: LogPosition, next: LogPosition, _ report: inout RecoveryReport) throws(LogError) -> Segment {
+        let name = SegmentFileName(base: base, kind: .log).description
+        guard next > base else { throw .corruption("segment bases are not increasing", file: name, offset: 0) }
+        let file = try fileSystem.open(joinPath(directory, name), writable: false)
+        do throws(LogError) {
+            try checkHeader(file, name: name, base: base)
+            let indexPath = joinPath(directory, SegmentFileName(base: base, kind: .positionIndex).description)
+            var index = PositionIndexFile.mapComplete(fileSystem, path: indexPath, base: base)
+            if index == nil {
+                let entries = try IndexRebuild.entries(of: file, fileName: name, base: base, through: next)
+                try PositionIndexFile.writeComplete(fileSystem, directory: directory, base: base, entries: entries)
+                report.indexesRebuilt.append(SegmentFileName(base: base, kind: .positionIndex).description)
+                index = PositionIndexFile.mapComplete(fileSystem, path: indexPath, base: base) ?? PositionIndex(base: base, entries: entries)
+            }
+            return Segment(base: base, fileName: name, file: file, index: index!, dataEnd: try file.size(), nextPosition: next)
+        } catch {
+            file.close()
+            throw error
+        }
+    }
+
+    func checkHeader(_ file: any StorageFile, name: String, base: LogPosition) throws(LogError) {
+        var bytes = [UInt8](repeating: 0, count: Format.segmentHeaderBytes)
+        try bytes.withMutableBytes { (raw) throws(LogError) in try file.readExactly(at: 0, into: raw, file: name) }
+        let header = try bytes.withBytes { (raw) throws(LogError) in try SegmentHeader.decode(raw, file: name) }
+        guard header.basePosition == base else {
+            throw .corruption("header says base \(header.basePosition) but the file name says \(base)", file: name, offset: 8)
+        }
+    }
+}

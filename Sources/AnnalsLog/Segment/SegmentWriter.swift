@@ -1,0 +1,195 @@
+/// The write side of the active segment. Only the group-commit leader touches it, one at a
+/// time, so it needs no lock of its own. Records are encoded into a buffer, then written with
+/// one pwrite and, as the durability policy asks, one fdatasync per group.
+final class SegmentWriter: @unchecked Sendable {
+    let directory: String
+    let fileSystem: any StorageFileSystem
+    private(set) var segment: Segment
+    private var indexFile: any StorageFile
+    private(set) var capacity: UInt64
+    /// End of the bytes written to the segment file.
+    private(set) var dataEnd: UInt64
+    /// End of the bytes known to be on stable storage.
+    private(set) var syncedEnd: UInt64
+    private(set) var nextPosition: LogPosition
+    private(set) var lastTimestamp: Int64
+    private var indexBuilder: PositionIndexFile.Builder
+    /// Index entries written to the index file. Only entries of synced records are written, so
+    /// recovery can trust every entry it finds there.
+    private var indexEntriesInFile: Int
+    private let buffer = WriteBuffer()
+    /// State to restore if the pending group's write fails.
+    private var groupStart: (nextPosition: LogPosition, lastTimestamp: Int64, indexEntries: Int)
+
+    init(directory: String, fileSystem: any StorageFileSystem, segment: Segment, indexFile: any StorageFile,
+         capacity: UInt64, dataEnd: UInt64, nextPosition: LogPosition, lastTimestamp: Int64,
+         indexEntries: [PositionIndexEntry]) {
+        precondition(dataEnd >= UInt64(Format.segmentHeaderBytes), "data starts after the header")
+        self.directory = directory
+        self.fileSystem = fileSystem
+        self.segment = segment
+        self.indexFile = indexFile
+        self.capacity = capacity
+        self.dataEnd = dataEnd
+        self.syncedEnd = dataEnd
+        self.nextPosition = nextPosition
+        self.lastTimestamp = lastTimestamp
+        self.indexBuilder = PositionIndexFile.Builder(existing: indexEntries)
+        self.indexEntriesInFile = indexEntries.count
+        self.groupStart = (nextPosition, lastTimestamp, indexEntries.count)
+    }
+
+    /// True when the segment holds no record, written or pending.
+    var isEmpty: Bool { dataEnd == UInt64(Format.segmentHeaderBytes) && buffer.count == 0 }
+
+    /// True when `bytes` more fit after what is written and pending.
+    func fits(_ bytes: Int) -> Bool { dataEnd + UInt64(buffer.count) + UInt64(bytes) <= capacity }
+
+    /// Encodes a batch after whatever is pending and returns the positions it gets.
+    /// Nothing reaches the file until `flush`.
+    func encode(_ entries: [LogEntry], now: Int64) -> ClosedRange<LogPosition> {
+        precondition(!entries.isEmpty, "an empty batch has no positions")
+        if buffer.count == 0 { groupStart = (nextPosition, lastTimestamp, indexBuilder.entries.count) }
+        let first = nextPosition
+        for (index, entry) in entries.enumerated() {
+            let timestamp = max(entry.timestamp ?? now, lastTimestamp)
+            let offset = dataEnd + UInt64(buffer.count)
+            let padded = RecordCodec.paddedBytes(entry.encodedBytes)
+            let written = buffer.append(padded) { tail in
+                RecordCodec.encode(entry, position: nextPosition, timestamp: timestamp,
+                                   endsBatch: index == entries.count - 1, into: tail, at: 0)
+            }
+            precondition(written == padded, "encoder wrote an unexpected size")
+            indexBuilder.note(relativePosition: UInt32(nextPosition.rawValue - segment.base.rawValue), offset: offset)
+            lastTimestamp = timestamp
+            nextPosition = nextPosition.advanced(by: 1)
+        }
+        return first...LogPosition(nextPosition.rawValue - 1)
+    }
+
+    /// Writes the pending records and, when `sync`, makes them durable; then publishes them to
+    /// readers. A failed write is undone (the file is cut back), so the log stays usable; a
+    /// failed sync is reported as `SyncFailure`, after which nothing may be acknowledged.
+    func flush(sync: Bool) throws(WriterFailure) {
+        if buffer.count > 0 {
+            do throws(LogError) {
+                try segment.file.write(at: dataEnd, buffer.bytes)
+            } catch {
+                rollBackPendingGroup()
+                do throws(LogError) { try segment.file.truncate(to: dataEnd) } catch {
+                    throw .poisoned(error)
+                }
+                throw .writeFailed(error)
+            }
+            dataEnd += UInt64(buffer.count)
+            buffer.reset()
+        }
+        if sync && syncedEnd < dataEnd {
+            do throws(LogError) { try segment.file.sync() } catch { throw .poisoned(error) }
+            syncedEnd = dataEnd
+            writeDurableIndexEntries()
+        }
+        let newEntries = Array(indexBuilder.entries[segment.indexSnapshot.count...])
+        segment.commit(entries: newEntries, dataEnd: dataEnd, nextPosition: nextPosition)
+    }
+
+    private func rollBackPendingGroup() {
+        nextPosition = groupStart.nextPosition
+        lastTimestamp = groupStart.lastTimestamp
+        indexBuilder.truncate(to: groupStart.indexEntries)
+        buffer.reset()
+    }
+
+    /// Writes index entries of synced records to the index file. A failure here costs only a
+    /// longer scan at the next open (the index is derived), so it is not an append failure.
+    private func writeDurableIndexEntries() {
+        let entries = indexBuilder.entries
+        guard indexEntriesInFile < entries.count else { return }
+        let durable = entries[indexEntriesInFile...].prefix { UInt64($0.offset) < syncedEnd }
+        guard !durable.isEmpty else { return }
+        let bytes = PositionIndexFile.encode(Array(durable), base: segment.base)
+        if (try? indexFile.write(at: PositionIndexFile.entryOffset(indexEntriesInFile), bytes)) != nil {
+            indexEntriesInFile += durable.count
+        }
+    }
+
+    /// Closes the full segment (synced, index complete) and starts a new one at `nextPosition`
+    /// with room for `newCapacity` bytes. New files and the directory are synced before any
+    /// record goes into the new segment.
+    func roll(newCapacity: UInt64, createdAt: Int64) throws(WriterFailure) -> Segment {
+        precondition(buffer.count == 0, "flush before rolling")
+        try flush(sync: true)
+        do throws(LogError) {
+            try indexFile.sync()
+            let base = nextPosition
+            let (file, index) = try SegmentWriter.createSegmentFiles(
+                fileSystem, directory: directory, base: base, capacity: newCapacity, createdAt: createdAt)
+            let next = Segment(
+                base: base, fileName: SegmentFileName(base: base, kind: .log).description, file: file,
+                index: PositionIndex(base: base), dataEnd: UInt64(Format.segmentHeaderBytes), nextPosition: base)
+            indexFile.close()
+            segment = next
+            indexFile = index
+            capacity = newCapacity
+            dataEnd = UInt64(Format.segmentHeaderBytes)
+            syncedEnd = dataEnd
+            indexBuilder = PositionIndexFile.Builder()
+            indexEntriesInFile = 0
+            return next
+        } catch {
+            throw .writeFailed(error)
+        }
+    }
+
+    /// Creates `<base>.log` with its header and `<base>.pidx` with its header, syncs both and
+    /// the directory. Removes what it made if any step fails.
+    static func createSegmentFiles(
+        _ fileSystem: any StorageFileSystem, directory: String, base: LogPosition, capacity: UInt64, createdAt: Int64
+    ) throws(LogError) -> (log: any StorageFile, index: any StorageFile) {
+        let logPath = joinPath(directory, SegmentFileName(base: base, kind: .log).description)
+        let indexPath = joinPath(directory, SegmentFileName(base: base, kind: .positionIndex).description)
+        if fileSystem.exists(indexPath) { try fileSystem.remove(indexPath) }
+        let log = try fileSystem.create(logPath)
+        do throws(LogError) {
+            try log.write(at: 0, SegmentHeader(basePosition: base, capacityBytes: capacity, createdAt: createdAt).encode())
+            try log.sync()
+            let index = try fileSystem.create(indexPath)
+            do throws(LogError) {
+                try index.write(at: 0, PositionIndexHeader(basePosition: base, intervalBytes: UInt32(Format.positionIndexIntervalBytes)).encode())
+                try index.sync()
+                try fileSystem.syncDirectory(directory)
+            } catch {
+                index.close()
+                try? fileSystem.remove(indexPath)
+                throw error
+            }
+            return (log, index)
+        } catch {
+            log.close()
+            try? fileSystem.remove(logPath)
+            throw error
+        }
+    }
+
+    /// Syncs everything written and closes the files.
+    func close() throws(WriterFailure) {
+        try flush(sync: true)
+        try? indexFile.sync()
+        indexFile.close()
+    }
+}
+
+/// How a writer step failed.
+enum WriterFailure: Error {
+    /// The records were not written and the file is as it was: later appends may succeed.
+    case writeFailed(LogError)
+    /// The state on disk is unknown (a failed sync, or a failed undo): nothing more may be
+    /// acknowledged until the store is reopened.
+    case poisoned(LogError)
+
+    var error: LogError {
+        switch self {
+        case .writeFailed(let error), .poisoned(let error): error
+        }
+    }
+}
