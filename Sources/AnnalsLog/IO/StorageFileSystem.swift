@@ -24,7 +24,9 @@ public protocol StorageFileSystem: Sendable {
 /// An open file. Offsets are absolute; there is no file cursor to share between threads.
 public protocol StorageFile: AnyObject, Sendable {
     var path: String { get }
-    /// Reads up to `buffer.count` bytes at `offset`; returns fewer only at end of file.
+    /// Reads up to `buffer.count` bytes at `offset` and returns how many it read. It may return
+    /// fewer than asked before the end of the file (a short read); 0 means end of file.
+    /// Callers use `readFully`, which loops.
     func read(at offset: UInt64, into buffer: UnsafeMutableRawBufferPointer) throws(LogError) -> Int
     /// Writes all of `bytes` at `offset`, extending the file if needed.
     func write(at offset: UInt64, _ bytes: UnsafeRawBufferPointer) throws(LogError)
@@ -42,6 +44,18 @@ public protocol StorageLock: AnyObject, Sendable {
 }
 
 extension StorageFile {
+    /// Reads until `buffer` is full or the file ends; returns the bytes read. Short reads are
+    /// retried, so a smaller result always means end of file.
+    func readFully(at offset: UInt64, into buffer: UnsafeMutableRawBufferPointer) throws(LogError) -> Int {
+        var done = 0
+        while done < buffer.count {
+            let count = try read(at: offset + UInt64(done), into: UnsafeMutableRawBufferPointer(rebasing: buffer[done...]))
+            if count == 0 { break }
+            done += count
+        }
+        return done
+    }
+
     /// Reads exactly `buffer.count` bytes or throws `.corruption` naming the short read.
     func readExactly(at offset: UInt64, into buffer: UnsafeMutableRawBufferPointer, file: String) throws(LogError) {
         var done = 0
@@ -63,7 +77,7 @@ extension StorageFile {
     func readAll() throws(LogError) -> [UInt8] {
         let length = Int(try size())
         var bytes = [UInt8](repeating: 0, count: length)
-        let count = try bytes.withMutableBytes { (out) throws(LogError) -> Int in try read(at: 0, into: out) }
+        let count = try bytes.withMutableBytes { (out) throws(LogError) -> Int in try readFully(at: 0, into: out) }
         return Array(bytes[0..<count])
     }
 }

@@ -108,7 +108,7 @@ struct LogRecovery {
         let size = try file.size()
         guard size <= UInt64(Format.segmentHeaderBytes) else { return false }
         var header = [UInt8](repeating: 0, count: Int(size))
-        _ = try header.withMutableBytes { (raw) throws(LogError) in try file.read(at: 0, into: raw) }
+        _ = try header.withMutableBytes { (raw) throws(LogError) in try file.readFully(at: 0, into: raw) }
         let valid = size == UInt64(Format.segmentHeaderBytes)
             && (try? header.withBytes { (raw) throws(LogError) in try SegmentHeader.decode(raw, file: name) }) != nil
         guard !valid else { return false }

@@ -134,7 +134,7 @@ struct SegmentChunkReader: ~Copyable {
             buffer.deallocate()
             buffer = .allocate(byteCount: want, alignment: 16)
         }
-        let got = try file.read(at: offset, into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<want]))
+        let got = try file.readFully(at: offset, into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<want]))
         guard got >= needed else {
             throw .corruption("file ends inside a committed record", file: fileName, offset: offset + UInt64(got))
         }

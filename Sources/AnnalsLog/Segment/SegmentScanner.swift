@@ -53,8 +53,10 @@ struct SegmentScanner {
         var chunkStart = offset
         while chunkStart < fileSize {
             let want = Int(min(UInt64(buffer.count), fileSize - chunkStart))
-            let got = try file.read(at: chunkStart, into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<want]))
-            guard got > 0 else { break }
+            let got = try file.readFully(at: chunkStart, into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<want]))
+            guard got == want else {
+                throw .corruption("file ended at \(chunkStart + UInt64(got)) while reading, though its size is \(fileSize)", file: fileName, offset: chunkStart + UInt64(got))
+            }
             let chunk = UnsafeRawBufferPointer(rebasing: buffer[0..<got])
             var cursor = 0
             decoding: while cursor < got {
@@ -107,7 +109,7 @@ struct SegmentScanner {
         defer { buffer.deallocate() }
         while offset + UInt64(Format.recordHeaderBytes) <= fileSize {
             let want = Int(min(UInt64(buffer.count), fileSize - offset))
-            let got = try file.read(at: offset, into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<want]))
+            let got = try file.readFully(at: offset, into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<want]))
             let chunk = UnsafeRawBufferPointer(rebasing: buffer[0..<got])
             let atEnd = offset + UInt64(got) >= fileSize
             // Candidates that start before `limit` fit whole in this chunk; later ones come next round.
