@@ -88,6 +88,7 @@ extension Log {
                     pending.removeAll()
                     let segment = try writer.roll(newCapacity: UInt64(options.segmentBytes), createdAt: now)
                     tableMutex.withLock { segments.append(segment) }
+                    sealer?.schedule()
                 } catch {
                     outcome.fail(from: pending + Array(index..<group.count), with: error)
                     return outcome
