@@ -3,7 +3,7 @@ extension LogRecovery {
     /// Settles every base that has both a raw and a sealed file: a seal was interrupted
     /// between its rename and the raw file's deletion. The sealed copy must pass the full
     /// check against its footer, and cover exactly what the raw segment's successor implies,
-    /// to be trusted; then the raw copy (and its index) is deleted. Otherwise the sealed copy is
+    /// to be trusted; then the raw copy (and its index) is deleted (its index too, as an orphan). Otherwise the sealed copy is
     /// deleted and the raw one is sealed again later. Either way one valid copy remains.
     func resolveSealedPairs(
         _ logBases: inout [LogPosition], _ sealedBases: inout Set<LogPosition>, _ report: inout RecoveryReport
@@ -14,9 +14,8 @@ extension LogRecovery {
             let sealedName = SegmentFileName(base: base, kind: .sealed).description
             let problems = SealedSegment.verify(fileSystem: fileSystem, path: joinPath(directory, sealedName), fileName: sealedName)
             if problems.isEmpty, try sealedFooterBase(sealedName) == base {
+                // Its `.pidx`, now an orphan, goes with the other orphaned indexes.
                 try removeLeftover(SegmentFileName(base: base, kind: .log).description, &report)
-                let index = SegmentFileName(base: base, kind: .positionIndex).description
-                if fileSystem.exists(joinPath(directory, index)) { try removeLeftover(index, &report) }
                 logBases.removeAll { $0 == base }
             } else {
                 options.logger.warning("sealed copy failed verification; keeping the raw segment",
