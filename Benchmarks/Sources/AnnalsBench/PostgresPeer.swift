@@ -11,6 +11,7 @@ struct PostgresPeer {
     let socketDirectory: String
 
     static let schema = """
+        DEALLOCATE ALL;
         DROP TABLE IF EXISTS events;
         CREATE TABLE events(
             id BIGSERIAL PRIMARY KEY, stream TEXT NOT NULL, version BIGINT NOT NULL, type TEXT NOT NULL,
