@@ -49,6 +49,9 @@ struct LogRecovery {
             }
         }
         logBases.sort()
+        if let first = logBases.first, first < .first {
+            throw .corruption("segment base \(first) is below the first position", file: SegmentFileName(base: first, kind: .log).description, offset: 0)
+        }
         for base in indexBases where !logBases.contains(base) {
             try removeLeftover(SegmentFileName(base: base, kind: .positionIndex).description, &report)
         }
