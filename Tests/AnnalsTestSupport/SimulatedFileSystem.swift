@@ -49,6 +49,11 @@ public final class SimulatedFileSystem: StorageFileSystem {
         try! disk.withState { (state) throws(LogError) in state.crashAtOperation = state.operations + count }
     }
 
+    /// Drops a scheduled crash that has not fired yet.
+    public func cancelScheduledCrash() {
+        try! disk.withState { (state) throws(LogError) in state.crashAtOperation = nil }
+    }
+
     /// True once this boot has lost power.
     public var hasCrashed: Bool {
         try! disk.withState { (state) throws(LogError) -> Bool in state.boot != boot || state.halted }
@@ -78,6 +83,13 @@ public final class SimulatedFileSystem: StorageFileSystem {
     /// The bytes reads would see now, or nil if no such file.
     public func contents(of path: String) -> [UInt8]? {
         try! disk.withState { (state) throws(LogError) -> [UInt8]? in state.entries[path].map { state.nodes[$0]!.volatile } }
+    }
+
+    /// Bytes written to `path` since its last sync (0 if none or no such file).
+    public func unsyncedBytes(of path: String) -> Int {
+        try! disk.withState { (state) throws(LogError) -> Int in
+            state.entries[path].map { state.nodes[$0]!.unsynced.reduce(0) { $0 + $1.byteCount } } ?? 0
+        }
     }
 
     /// Overwrites a file's bytes, durably, as a test's way to corrupt or cut it.
