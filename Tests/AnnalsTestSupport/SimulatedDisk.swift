@@ -13,14 +13,19 @@ enum PendingChange: Sendable {
             let count = min(limit ?? bytes.count, bytes.count)
             guard count > 0 else { return }
             if contents.count < offset + count {
-                contents.append(contentsOf: repeatElement(0, count: offset + count - contents.count))
+                contents += [UInt8](repeating: 0, count: offset + count - contents.count)
             }
-            contents.replaceSubrange(offset..<(offset + count), with: bytes[0..<count])
+            // A raw copy: element-wise replacement is far too slow in debug builds.
+            contents.withUnsafeMutableBytes { target in
+                bytes.withUnsafeBytes { source in
+                    target.baseAddress!.advanced(by: offset).copyMemory(from: source.baseAddress!, byteCount: count)
+                }
+            }
         case .truncate(let size):
             if size < contents.count {
                 contents.removeLast(contents.count - size)
             } else {
-                contents.append(contentsOf: repeatElement(0, count: size - contents.count))
+                contents += [UInt8](repeating: 0, count: size - contents.count)
             }
         }
     }

@@ -67,6 +67,13 @@ struct ActiveSegmentRecovery {
             try file.truncate(to: keptEnd)
             mustSync = true
         }
+        let alignedEnd = UInt64(alignUp(Int(keptEnd), to: Format.recordAlignmentBytes))
+        if alignedEnd > keptEnd {
+            // The cut fell inside the last record's padding. Restore the zeros, so the next
+            // record starts 8-byte aligned as the format requires (FORMAT.md §3).
+            try file.write(at: keptEnd, [UInt8](repeating: 0, count: Int(alignedEnd - keptEnd)))
+            mustSync = true
+        }
         if mustSync { try file.sync() }
         report.recordsRecovered = scan.outcome.recordsThroughLastBatchEnd
         report.bytesScanned = fileSize - scan.start
@@ -80,10 +87,10 @@ struct ActiveSegmentRecovery {
         if scan.lastKept == nil { lastTimestamp = try previousTimestamp() }
         let indexFile = try fileSystem.open(joinPath(directory, indexName), writable: true)
         let segment = Segment(base: base, fileName: name, file: file, index: PositionIndex(base: base, entries: entries),
-                              dataEnd: keptEnd, nextPosition: nextPosition)
+                              dataEnd: alignedEnd, nextPosition: nextPosition)
         let writer = SegmentWriter(
             directory: directory, fileSystem: fileSystem, segment: segment, indexFile: indexFile,
-            capacity: header.capacityBytes, dataEnd: keptEnd, nextPosition: nextPosition, lastTimestamp: lastTimestamp,
+            capacity: header.capacityBytes, dataEnd: alignedEnd, nextPosition: nextPosition, lastTimestamp: lastTimestamp,
             indexEntries: entries)
         return (segment, writer)
     }
