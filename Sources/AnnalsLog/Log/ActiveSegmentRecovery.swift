@@ -132,7 +132,7 @@ struct ActiveSegmentRecovery {
         scanner.stopAfterFirst = true
         _ = try scanner.scan(from: offset) { (view, _) throws(LogError) in
             matched = view.position == expected
-            expected = .none
+            expected = .beforeFirst
         }
         return matched
     }

@@ -51,7 +51,7 @@ extension Log {
     /// Makes every acknowledged record durable now, whatever the policy.
     public func sync() throws(LogError) {
         commitMutex.lock()
-        while leaderActive { commitMutex.wait() }
+        while leaderActive && !isClosed { commitMutex.wait() }
         do throws(LogError) {
             try checkOpen()
             if let failure { throw failure }

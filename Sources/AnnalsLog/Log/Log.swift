@@ -78,7 +78,8 @@ public final class Log: @unchecked Sendable {
     public func close() throws(LogError) {
         intervalFlusher?.stop()
         let wasClosed: Bool = commitMutex.withLock {
-            while leaderActive { commitMutex.wait() }
+            // A closed log keeps `leaderActive` set forever, so check before waiting on it.
+            while leaderActive && !isClosed { commitMutex.wait() }
             let was = isClosed
             isClosed = true
             isOpenForReads.store(false, ordering: .releasing)
@@ -100,7 +101,24 @@ public final class Log: @unchecked Sendable {
         try AtomicFile.write(fileSystem, directory: directory, name: SegmentFileName.cleanShutdownFile, bytes: marker.encode())
     }
 
+    func releaseLockForTesting() { storeLock.release() }
+
     func checkOpen() throws(LogError) {
         if isClosed { throw LogError(.closed, "the log is closed") }
+    }
+}
+
+extension Log {
+    /// Drops the log without syncing or writing the clean-shutdown marker, as a crash would,
+    /// and releases the lock so the same process can reopen the store. For tests only.
+    public func abandonForTesting() {
+        commitMutex.withLock {
+            isClosed = true
+            leaderActive = true
+            isOpenForReads.store(false, ordering: .releasing)
+        }
+        intervalFlusher?.stop()
+        for segment in segmentSnapshot { segment.file.close() }
+        releaseLockForTesting()
     }
 }
