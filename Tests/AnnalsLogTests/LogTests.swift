@@ -32,7 +32,7 @@ import Testing
         var log = try Log.open(directory: dir.path, options: options)
         for batch in 0..<40 { try log.append(Entries.make(3, tag: batch)) }
         try log.close()
-        let logs = try PosixFileSystem().list(dir.path).filter { $0.hasSuffix(".log") || $0.hasSuffix(".sealed") }
+        let logs = try PosixFileSystem().list(dir.path).filter { $0.hasSuffix(".log") }
         #expect(logs.count >= 5)
         log = try Log.open(directory: dir.path, options: options)
         #expect(log.recoveryReport.cleanShutdown)

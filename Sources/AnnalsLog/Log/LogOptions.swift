@@ -24,9 +24,11 @@ public enum Durability: Sendable, Equatable, CustomStringConvertible {
 /// When full segments are sealed into compressed `.sealed` files (FORMAT.md §6).
 public enum SealingMode: Sendable, Equatable {
     /// Each segment is sealed on a background queue soon after it fills (and any full raw
-    /// segment found on open is sealed then). Appends never wait for it. The default.
+    /// segment found on open is sealed then). Appends never wait for it.
     case background
-    /// Only `Log.sealFullSegments(progress:)` seals (the `annals seal` command).
+    /// Only `Log.sealFullSegments(progress:)` seals (the `annals seal` command). The default
+    /// for now: the seeded power-loss and fault suites replay file-system steps exactly, which
+    /// a background thread touching files would make nondeterministic.
     case manual
 }
 
@@ -58,7 +60,7 @@ public struct LogOptions: Sendable {
         logger: Logger = Logger(label: "annals.log", factory: { _ in SwiftLogNoOpLogHandler() }),
         fileSystem: any StorageFileSystem = PosixFileSystem(),
         clock: @escaping @Sendable () -> Int64 = LogOptions.systemClock,
-        sealing: SealingMode = .background,
+        sealing: SealingMode = .manual,
         blockBytes: Int = LogOptions.blockBytesDefault,
         blockCacheBytes: Int = LogOptions.blockCacheBytesDefault,
         sealCompressionLevel: Int = LogOptions.sealCompressionLevelDefault

@@ -56,6 +56,9 @@ struct LogRecovery {
             }
         }
         logBases.sort()
+        if let first = logBases.first, first < .first {
+            throw .corruption("segment base \(first) is below the first position", file: SegmentFileName(base: first, kind: .log).description, offset: 0)
+        }
         try resolveSealedPairs(&logBases, &sealedBases, &report)
         for base in indexBases where !logBases.contains(base) {
             try removeLeftover(SegmentFileName(base: base, kind: .positionIndex).description, &report)
@@ -66,7 +69,7 @@ struct LogRecovery {
             // The removed file may have been the only one: fall through to creating a store.
         }
         var segments = try openFullSegments(logBases: logBases, sealedBases: sealedBases, &report)
-        guard let activeBase = logBases.last, activeBase > (sealedBases.max() ?? .none) else {
+        guard let activeBase = logBases.last, activeBase > (sealedBases.max() ?? .beforeFirst) else {
             // No raw segment after the sealed ones: start the active segment where they end.
             let last = segments.last
             let lastTimestamp = (last as? SealedSegment)?.footer.lastTimestamp ?? 0
@@ -133,8 +136,14 @@ struct LogRecovery {
         lock: any StorageLock, report: RecoveryReport, segments: [any SegmentSource], base: LogPosition, lastTimestamp: Int64
     ) throws(LogError) -> Result {
         var report = report
-        let (log, index) = try SegmentWriter.createSegmentFiles(
-            fileSystem, directory: directory, base: base, capacity: UInt64(options.segmentBytes), createdAt: options.clock())
+        let files: (log: any StorageFile, index: any StorageFile)
+        do throws(WriterFailure) {
+            files = try SegmentWriter.createSegmentFiles(
+                fileSystem, directory: directory, base: base, capacity: UInt64(options.segmentBytes), createdAt: options.clock())
+        } catch {
+            throw error.error
+        }
+        let (log, index) = files
         let segment = Segment(
             base: base, fileName: SegmentFileName(base: base, kind: .log).description, file: log,
             index: PositionIndex(base: base), dataEnd: UInt64(Format.segmentHeaderBytes), nextPosition: base)
@@ -152,7 +161,7 @@ struct LogRecovery {
     private func openFullSegments(
         logBases: [LogPosition], sealedBases: Set<LogPosition>, _ report: inout RecoveryReport
     ) throws(LogError) -> [any SegmentSource] {
-        let active = logBases.last.flatMap { $0 > (sealedBases.max() ?? .none) ? $0 : nil }
+        let active = logBases.last.flatMap { $0 > (sealedBases.max() ?? .beforeFirst) ? $0 : nil }
         let bases = (logBases.filter { $0 != active } + sealedBases).sorted()
         var segments: [any SegmentSource] = []
         for (index, base) in bases.enumerated() {

@@ -9,7 +9,7 @@ final class SealedBlockBuilder {
     private var raw: UnsafeMutableRawBufferPointer
     private var rawCount = 0
     private var compressed: UnsafeMutableRawBufferPointer
-    private var blockFirst = LogPosition.none
+    private var blockFirst = LogPosition.beforeFirst
     private var blockRecords: UInt32 = 0
     private(set) var entries: [BlockIndexEntry] = []
     /// Where the next block goes.

@@ -5,6 +5,8 @@ protocol SegmentSource: AnyObject, Sendable {
     var base: LogPosition { get }
     /// The file's name inside the store directory, for errors.
     var fileName: String { get }
+    /// The open file, for sizes and checks. Close it only through `close()`.
+    var file: any StorageFile { get }
     /// The position after the last readable record.
     var endPosition: LogPosition { get }
     /// Calls `body` for each record from `position` on, in order, until `body` returns false,
