@@ -62,6 +62,11 @@ let package = Package(
             swiftSettings: strictSwift
         ),
         .testTarget(
+            name: "AnnalsTests",
+            dependencies: ["Annals", "AnnalsLog", "AnnalsTestSupport"],
+            swiftSettings: strictSwift
+        ),
+        .testTarget(
             name: "AnnalsLogTests",
             dependencies: ["AnnalsLog", "AnnalsTestSupport", "CCRC32C"],
             swiftSettings: strictSwift

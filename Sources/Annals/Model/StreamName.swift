@@ -2,12 +2,13 @@
 ///
 /// A name is 1 to 1024 bytes of UTF-8. Its *category* is the part before the first `-`
 /// (`order` for `order-17`); a name without `-` is its own category.
-public struct StreamName: Hashable, Sendable, Comparable, CustomStringConvertible, ExpressibleByStringLiteral {
+public struct StreamName: Hashable, Sendable, Comparable, CustomStringConvertible, ExpressibleByStringInterpolation {
     /// The name as given.
     public let rawValue: String
 
     public init(_ rawValue: String) { self.rawValue = rawValue }
     public init(stringLiteral value: String) { self.rawValue = value }
+    public init(stringInterpolation: DefaultStringInterpolation) { self.rawValue = String(stringInterpolation: stringInterpolation) }
 
     /// The stream prefix before the first `-`, or the whole name when it has none.
     public var category: String {

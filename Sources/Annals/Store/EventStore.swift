@@ -56,6 +56,7 @@ public final class EventStore: Sendable {
     /// is written and the original result is returned; if only some are, the append fails with
     /// `.idempotencyConflict`. Of racing appends that expect the same version, one wins and the
     /// others fail with `.wrongExpectedVersion`.
+    @discardableResult
     public func append(
         to stream: StreamName, _ events: [EventData], expectedVersion: ExpectedVersion = .any
     ) async throws(EventStoreError) -> AppendResult {
@@ -65,6 +66,7 @@ public final class EventStore: Sendable {
 
     /// Appends to several streams in one atomic batch: all of it is written, or none (when any
     /// stream's expected version does not hold, or on failure).
+    @discardableResult
     public func append(_ streams: [StreamAppend]) async throws(EventStoreError) -> MultiAppendResult {
         let engine = self.engine
         return try await BlockingExecutor.shared.run { () throws(EventStoreError) in try engine.append(streams) }
