@@ -6,7 +6,6 @@ public import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
-import Synchronization
 
 /// Generates UUIDv7 ids (RFC 9562 §5.7): a 48-bit Unix millisecond timestamp, then the version,
 /// a 12-bit counter, the variant and 62 random bits.
@@ -20,7 +19,7 @@ public enum UUIDv7 {
         var counter: UInt16 = 0
     }
 
-    private static let state = Mutex(State())
+    private static let state = Locked(State())
 
     /// A new id.
     public static func generate() -> UUID {

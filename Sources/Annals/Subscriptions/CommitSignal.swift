@@ -1,5 +1,4 @@
 import AnnalsLog
-import Synchronization
 
 /// Wakes subscribers that wait for the indexed watermark to pass their cursor.
 ///
@@ -21,7 +20,7 @@ final class CommitSignal: Sendable {
         var closed = false
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     /// Resumes waiters whose cursor is below `watermark`.
     func notify(upTo watermark: LogPosition) {
