@@ -55,9 +55,9 @@ enum JSONLine {
         return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 
-    /// ISO 8601 with milliseconds, UTC.
+    /// ISO 8601 with milliseconds, UTC (`2026-11-23T04:38:12.243Z`).
     static func iso8601(_ nanoseconds: Int64) -> String {
         let date = Date(timeIntervalSince1970: Double(nanoseconds) / 1_000_000_000)
-        return date.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true))
+        return date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
     }
 }
