@@ -78,8 +78,12 @@ public struct Subscription: AsyncSequence, Sendable {
                 buffer = events
                 index = 0
                 return true
-            } catch .closed {
-                return false
+            } catch {
+                // Closing the store can fail a read already under way with an I/O error on a
+                // closed file; once the store is closed, that simply ends the subscription.
+                if case .closed = error { return false }
+                if engine.signal.isClosed { return false }
+                throw error
             }
         }
     }
