@@ -92,6 +92,11 @@ let package = Package(
             swiftSettings: strictSwift
         ),
         .testTarget(
+            name: "AnnalsTests",
+            dependencies: ["Annals", "AnnalsLog", "AnnalsTestSupport"],
+            swiftSettings: strictSwift
+        ),
+        .testTarget(
             name: "AnnalsCLITests",
             dependencies: ["AnnalsLog", "AnnalsTestSupport"],
             swiftSettings: strictSwift

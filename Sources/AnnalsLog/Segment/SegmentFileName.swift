@@ -1,6 +1,6 @@
 /// Builds and parses every file name in a store directory (FORMAT.md §1). No other code
 /// spells a suffix or pads a number.
-enum SegmentFileKind: String, Sendable, CaseIterable {
+package enum SegmentFileKind: String, Sendable, CaseIterable {
     /// A raw segment: the active one, or a full one not yet sealed.
     case log
     /// The position index of a segment.
@@ -11,19 +11,21 @@ enum SegmentFileKind: String, Sendable, CaseIterable {
     case streamIndex = "sidx"
     /// The time index of a segment.
     case timeIndex = "tidx"
+    /// The event-id index of a segment (stream layer, for idempotent appends).
+    case eventIDIndex = "eidx"
 }
 
-struct SegmentFileName: Hashable, Sendable, CustomStringConvertible {
+package struct SegmentFileName: Hashable, Sendable, CustomStringConvertible {
     static let digits = 20
-    static let temporarySuffix = ".tmp"
+    package static let temporarySuffix = ".tmp"
     static let lockFile = "LOCK"
     static let cleanShutdownFile = "CLEAN"
 
-    var base: LogPosition
-    var kind: SegmentFileKind
+    package var base: LogPosition
+    package var kind: SegmentFileKind
 
     /// `00000000000000000001.log`: zero-padded so `ls` lists segments in position order.
-    var description: String {
+    package var description: String {
         let number = String(base.rawValue)
         return String(repeating: "0", count: max(0, Self.digits - number.count)) + number + "." + kind.rawValue
     }
@@ -32,7 +34,7 @@ struct SegmentFileName: Hashable, Sendable, CustomStringConvertible {
     var temporaryName: String { description + Self.temporarySuffix }
 
     /// Parses a name this type built; nil for anything else (including temporary names).
-    init?(parsing name: String) {
+    package init?(parsing name: String) {
         let parts = name.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 2, parts[0].count == Self.digits,
               parts[0].allSatisfy({ $0.isASCII && $0.isNumber }),
@@ -41,7 +43,7 @@ struct SegmentFileName: Hashable, Sendable, CustomStringConvertible {
         self.init(base: LogPosition(number), kind: kind)
     }
 
-    init(base: LogPosition, kind: SegmentFileKind) {
+    package init(base: LogPosition, kind: SegmentFileKind) {
         self.base = base
         self.kind = kind
     }

@@ -1,0 +1,152 @@
+import AnnalsLog
+
+/// The three per-segment index files of the stream layer. They share one layout
+/// (docs/FORMAT-streams.md §S1): a 64-byte header, an optional Bloom filter, then sorted
+/// fixed-width entries of little-endian u64 fields.
+enum DerivedIndexKind: Sendable, CaseIterable {
+    /// `.sidx`: (stream hash, stream version, position), sorted by hash then version.
+    case stream
+    /// `.eidx`: (id high, id low, position), sorted by id.
+    case eventID
+    /// `.tidx`: (timestamp, position), sparse, sorted by position (so by timestamp too).
+    case time
+
+    /// "ANSI", "ANEI", "ANTI" read as little-endian bytes.
+    var magic: UInt32 {
+        switch self {
+        case .stream: 0x4953_4E41
+        case .eventID: 0x4945_4E41
+        case .time: 0x4954_4E41
+        }
+    }
+
+    var fieldsPerEntry: Int {
+        switch self {
+        case .stream, .eventID: 3
+        case .time: 2
+        }
+    }
+
+    var fileKind: SegmentFileKind {
+        switch self {
+        case .stream: .streamIndex
+        case .eventID: .eventIDIndex
+        case .time: .timeIndex
+        }
+    }
+
+    func fileName(base: LogPosition) -> String { SegmentFileName(base: base, kind: fileKind).description }
+}
+
+/// Encodes and validates derived index files.
+enum DerivedIndexFile {
+    static let formatVersion: UInt16 = 1
+    static let headerBytes = 64
+    static let headerChecksumOffset = 60
+
+    /// The bytes of a file holding `entries` (flattened fields, already sorted) and `filter`.
+    static func encode(
+        kind: DerivedIndexKind, hashKind: UInt8, base: LogPosition, end: LogPosition,
+        entries: [UInt64], filter: BloomFilter?
+    ) -> [UInt8] {
+        precondition(entries.count % kind.fieldsPerEntry == 0, "entries must be whole")
+        precondition(end > base, "a segment holds at least one record")
+        let words = filter?.words ?? []
+        var body = ByteWriter(capacity: (words.count + entries.count) * 8)
+        for word in words { body.write(word) }
+        for field in entries { body.write(field) }
+        var header = ByteWriter(capacity: headerBytes + body.count)
+        header.write(kind.magic)
+        header.write(formatVersion)
+        header.write(hashKind)
+        header.write(UInt8(0))
+        header.write(base.rawValue)
+        header.write(end.rawValue)
+        header.write(UInt64(entries.count / kind.fieldsPerEntry))
+        header.write(UInt32(words.count))
+        header.write(UInt32(filter == nil ? 0 : BloomFilter.hashCount))
+        header.write(CRC32C.checksum(body.bytes))
+        header.write(UInt32(kind.fieldsPerEntry * 8))
+        for _ in 0..<3 { header.write(UInt32(0)) }
+        precondition(header.count == headerChecksumOffset, "header layout drifted from FORMAT-streams.md")
+        header.write(CRC32C.checksum(header.bytes))
+        header.write(bytes: body.bytes)
+        return header.bytes
+    }
+
+    /// Maps and fully validates the file, or returns nil if it is missing or bad in any way.
+    static func open(
+        _ fileSystem: any StorageFileSystem, directory: String, kind: DerivedIndexKind,
+        base: LogPosition, end: LogPosition, hashKind: UInt8
+    ) -> MappedDerivedIndex? {
+        let path = StoreFiles.path(directory, kind.fileName(base: base))
+        guard let region = StoreFiles.map(fileSystem, path) else { return nil }
+        return MappedDerivedIndex(region: region, kind: kind, base: base, end: end, hashKind: hashKind)
+    }
+}
+
+/// A validated, mapped derived index. Immutable, so any thread may read it.
+final class MappedDerivedIndex: Sendable {
+    let region: MappedRegion
+    let kind: DerivedIndexKind
+    let entryCount: Int
+    let filterWords: Int
+    let filterHashCount: Int
+    private let entriesOffset: Int
+    private let stride: Int
+
+    /// Checks every header field and both checksums; nil on any mismatch.
+    init?(region: MappedRegion, kind: DerivedIndexKind, base: LogPosition, end: LogPosition, hashKind: UInt8) {
+        let bytes = region.bytes
+        let headerBytes = DerivedIndexFile.headerBytes
+        guard bytes.count >= headerBytes else { return nil }
+        let header = UnsafeRawBufferPointer(rebasing: bytes[0..<DerivedIndexFile.headerChecksumOffset])
+        guard CRC32C.checksum(header) == bytes.readLE(at: DerivedIndexFile.headerChecksumOffset, as: UInt32.self),
+              bytes.readLE(at: 0, as: UInt32.self) == kind.magic,
+              bytes.readLE(at: 4, as: UInt16.self) == DerivedIndexFile.formatVersion,
+              bytes.readLE(at: 6, as: UInt8.self) == hashKind,
+              bytes.readLE(at: 8, as: UInt64.self) == base.rawValue,
+              bytes.readLE(at: 16, as: UInt64.self) == end.rawValue,
+              Int(bytes.readLE(at: 44, as: UInt32.self)) == kind.fieldsPerEntry * 8
+        else { return nil }
+        let count = bytes.readLE(at: 24, as: UInt64.self)
+        let words = Int(bytes.readLE(at: 32, as: UInt32.self))
+        let stride = kind.fieldsPerEntry * 8
+        guard count <= UInt64(bytes.count / stride),
+              headerBytes + words * 8 + Int(count) * stride == bytes.count,
+              CRC32C.checksum(UnsafeRawBufferPointer(rebasing: bytes[headerBytes...])) == bytes.readLE(at: 40, as: UInt32.self)
+        else { return nil }
+        self.region = region
+        self.kind = kind
+        self.entryCount = Int(count)
+        self.filterWords = words
+        self.filterHashCount = Int(bytes.readLE(at: 36, as: UInt32.self))
+        self.entriesOffset = headerBytes + words * 8
+        self.stride = stride
+    }
+
+    @inline(__always)
+    func field(_ entry: Int, _ field: Int) -> UInt64 {
+        precondition(entry >= 0 && entry < entryCount && field < kind.fieldsPerEntry, "index entry out of range")
+        return region.bytes.readLE(at: entriesOffset + entry * stride + field * 8)
+    }
+
+    /// False when `hash` is surely absent; true when it may be present (or there is no filter).
+    func mayContain(_ hash: UInt64) -> Bool {
+        guard filterHashCount > 0 else { return true }
+        return BloomFilter.mayContain(hash, in: region.bytes, offset: DerivedIndexFile.headerBytes,
+                                      wordCount: filterWords, hashCount: filterHashCount)
+    }
+
+    /// The first entry whose first two fields are at least (`first`, `second`), or `entryCount`.
+    func lowerBound(_ first: UInt64, _ second: UInt64) -> Int {
+        var low = 0
+        var high = entryCount
+        while low < high {
+            let middle = (low + high) / 2
+            let key = (field(middle, 0), field(middle, 1))
+            if key < (first, second) { low = middle + 1 } else { high = middle }
+        }
+        return low
+    }
+}

@@ -1,0 +1,58 @@
+import AnnalsLog
+
+/// The mapped `.sidx`, `.eidx` and `.tidx` of one full segment: immutable, so shared freely.
+struct FullSegmentIndex: Sendable {
+    let base: LogPosition
+    /// The position after the segment's last record (the next segment's base).
+    let end: LogPosition
+    let streams: MappedDerivedIndex
+    let ids: MappedDerivedIndex
+    let times: MappedDerivedIndex
+
+    /// Maps all three files; nil if any is missing or bad.
+    static func open(
+        _ fileSystem: any StorageFileSystem, directory: String, base: LogPosition, end: LogPosition, hash: StreamHash
+    ) -> FullSegmentIndex? {
+        guard let streams = DerivedIndexFile.open(fileSystem, directory: directory, kind: .stream, base: base, end: end, hashKind: hash.kind),
+              let ids = DerivedIndexFile.open(fileSystem, directory: directory, kind: .eventID, base: base, end: end, hashKind: 0),
+              let times = DerivedIndexFile.open(fileSystem, directory: directory, kind: .time, base: base, end: end, hashKind: 0)
+        else { return nil }
+        return FullSegmentIndex(base: base, end: end, streams: streams, ids: ids, times: times)
+    }
+
+    /// Entries whose hash is `hash` and version is in `versions`, in version order. Several
+    /// streams may share a hash: the caller confirms each against the record's stream name.
+    func entries(hash: UInt64, versions: ClosedRange<UInt64>) -> [VersionedPosition] {
+        guard streams.mayContain(hash) else { return [] }
+        var index = streams.lowerBound(hash, versions.lowerBound)
+        var found: [VersionedPosition] = []
+        while index < streams.entryCount, streams.field(index, 0) == hash {
+            let version = streams.field(index, 1)
+            guard version <= versions.upperBound else { break }
+            found.append(VersionedPosition(version: version, position: LogPosition(streams.field(index, 2))))
+            index += 1
+        }
+        return found
+    }
+
+    /// The position of the event with `id`, if this segment indexes it.
+    func position(of id: EventID) -> LogPosition? {
+        guard ids.mayContain(OpenSegmentIndex.idHash(id)) else { return nil }
+        let index = ids.lowerBound(id.high, id.low)
+        guard index < ids.entryCount, ids.field(index, 0) == id.high, ids.field(index, 1) == id.low else { return nil }
+        return LogPosition(ids.field(index, 2))
+    }
+
+    var firstTimestamp: Int64? { times.entryCount > 0 ? Int64(bitPattern: times.field(0, 0)) : nil }
+
+    /// The position of the last time entry strictly before `timestamp`, or nil if none.
+    func lastTimeEntry(before timestamp: Int64) -> LogPosition? {
+        var low = 0
+        var high = times.entryCount  // entries before `low` are < timestamp
+        while low < high {
+            let middle = (low + high) / 2
+            if Int64(bitPattern: times.field(middle, 0)) < timestamp { low = middle + 1 } else { high = middle }
+        }
+        return low == 0 ? nil : LogPosition(times.field(low - 1, 1))
+    }
+}

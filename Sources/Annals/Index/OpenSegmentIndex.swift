@@ -1,0 +1,93 @@
+import AnnalsLog
+
+/// A stream event's place: its version and global position.
+struct VersionedPosition: Sendable, Equatable {
+    var version: UInt64
+    var position: LogPosition
+}
+
+/// The in-memory index of a segment the log is still writing. When the segment is full it is
+/// written out as `.sidx`, `.eidx` and `.tidx` files and dropped.
+///
+/// Records may be noted out of position order (concurrent appends finish in any order), but the
+/// events of one stream arrive in version order, because appends to one stream are serialized.
+struct OpenSegmentIndex: Sendable {
+    /// One time-index entry per this many positions (counted from the segment base).
+    static let timeIndexIntervalRecords: UInt64 = 64
+
+    let base: LogPosition
+    private(set) var streams: [String: [VersionedPosition]] = [:]
+    private(set) var ids: [EventID: LogPosition] = [:]
+    /// (timestamp, position), sorted by position.
+    private(set) var times: [(timestamp: Int64, position: LogPosition)] = []
+
+    init(base: LogPosition) { self.base = base }
+
+    /// True when `position` needs a time-index entry.
+    func wantsTimeEntry(_ position: LogPosition) -> Bool {
+        precondition(position >= base, "a record before the segment base")
+        return (position.rawValue - base.rawValue) % Self.timeIndexIntervalRecords == 0
+    }
+
+    /// Notes an event's stream entry and id. Control records belong to no index but time.
+    mutating func note(_ record: IndexedRecord) {
+        precondition(record.position >= base, "a record before the segment base")
+        guard !record.isControl else { return }
+        streams[record.stream, default: []].append(VersionedPosition(version: record.version, position: record.position))
+        ids[record.id] = record.position
+    }
+
+    mutating func noteTime(_ timestamp: Int64, at position: LogPosition) {
+        precondition(wantsTimeEntry(position), "time entries are sparse")
+        let index = times.firstIndex { $0.position > position } ?? times.endIndex
+        times.insert((timestamp, position), at: index)
+    }
+
+    /// The stream's entries with versions in `versions`, in version order.
+    func entries(of stream: String, versions: ClosedRange<UInt64>) -> [VersionedPosition] {
+        (streams[stream] ?? []).filter { versions.contains($0.version) }
+    }
+
+    /// The last time entry strictly before `timestamp`, or nil if none.
+    func lastTimeEntry(before timestamp: Int64) -> LogPosition? {
+        times.last { $0.timestamp < timestamp }?.position
+    }
+
+    var firstTimestamp: Int64? { times.first.map(\.timestamp) }
+
+    /// The three derived files' bytes for this segment, which ends before `end`.
+    func encodeFiles(end: LogPosition, hash: StreamHash) -> [DerivedIndexKind: [UInt8]] {
+        [
+            .stream: encodeStreams(end: end, hash: hash),
+            .eventID: encodeIDs(end: end),
+            .time: DerivedIndexFile.encode(kind: .time, hashKind: 0, base: base, end: end,
+                                           entries: times.flatMap { [UInt64(bitPattern: $0.timestamp), $0.position.rawValue] },
+                                           filter: nil),
+        ]
+    }
+
+    private func encodeStreams(end: LogPosition, hash: StreamHash) -> [UInt8] {
+        var filter = BloomFilter(keys: streams.count)
+        var rows: [(UInt64, UInt64, UInt64)] = []
+        rows.reserveCapacity(streams.values.reduce(0) { $0 + $1.count })
+        for (name, entries) in streams {
+            let key = hash(name)
+            filter.insert(key)
+            for entry in entries { rows.append((key, entry.version, entry.position.rawValue)) }
+        }
+        rows.sort { ($0.0, $0.1, $0.2) < ($1.0, $1.1, $1.2) }
+        return DerivedIndexFile.encode(kind: .stream, hashKind: hash.kind, base: base, end: end,
+                                       entries: rows.flatMap { [$0.0, $0.1, $0.2] }, filter: filter)
+    }
+
+    private func encodeIDs(end: LogPosition) -> [UInt8] {
+        var filter = BloomFilter(keys: ids.count)
+        let rows = ids.map { ($0.key.high, $0.key.low, $0.value.rawValue) }.sorted { ($0.0, $0.1) < ($1.0, $1.1) }
+        for row in rows { filter.insert(Self.idHash(EventID(high: row.0, low: row.1))) }
+        return DerivedIndexFile.encode(kind: .eventID, hashKind: 0, base: base, end: end,
+                                       entries: rows.flatMap { [$0.0, $0.1, $0.2] }, filter: filter)
+    }
+
+    /// The filter key of an event id.
+    static func idHash(_ id: EventID) -> UInt64 { StreamHash.mix(id.high ^ StreamHash.mix(id.low)) }
+}

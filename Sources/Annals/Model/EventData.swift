@@ -1,0 +1,51 @@
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
+public import Foundation
+#endif
+
+/// An event to append: an id, a type, and opaque data and metadata bytes.
+public struct EventData: Sendable, Equatable {
+    /// The event's identity, used for idempotent appends. A new UUIDv7 unless given.
+    public var id: UUID
+    /// The event type, such as `OrderPlaced`: 0 to 1024 bytes of UTF-8.
+    public var type: String
+    public var data: [UInt8]
+    public var metadata: [UInt8]
+
+    public init(id: UUID? = nil, type: String, data: [UInt8], metadata: [UInt8] = []) {
+        self.id = id ?? UUIDv7.generate()
+        self.type = type
+        self.data = data
+        self.metadata = metadata
+    }
+
+    /// An event whose data is `value` encoded as JSON, typed by the value's type name unless
+    /// `type` is given.
+    public static func json<Value: Encodable>(
+        _ value: Value, type: String? = nil, id: UUID? = nil, metadata: [UInt8] = []
+    ) throws(EventStoreError) -> EventData {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let bytes: [UInt8]
+        do { bytes = Array(try encoder.encode(value)) } catch {
+            throw .invalidArgument("cannot encode \(Value.self) as JSON: \(error)")
+        }
+        return EventData(id: id, type: type ?? String(describing: Value.self), data: bytes, metadata: metadata)
+    }
+}
+
+extension UUID {
+    /// The id as the log stores it: its 16 bytes in order.
+    var eventID: EventID {
+        let bytes = uuid
+        let all = [bytes.0, bytes.1, bytes.2, bytes.3, bytes.4, bytes.5, bytes.6, bytes.7,
+                   bytes.8, bytes.9, bytes.10, bytes.11, bytes.12, bytes.13, bytes.14, bytes.15]
+        return EventID(bytes: all)!  // 16 bytes always make an id
+    }
+
+    init(_ id: EventID) {
+        let b = id.bytes
+        self.init(uuid: (b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]))
+    }
+}

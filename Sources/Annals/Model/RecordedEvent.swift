@@ -1,0 +1,44 @@
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
+public import Foundation
+#endif
+public import AnnalsLog
+
+/// An event as stored: where it is in the log and in its stream, when, and its bytes.
+public struct RecordedEvent: Sendable, Equatable {
+    public var stream: StreamName
+    /// The event's version in its stream, counting from 0.
+    public var version: UInt64
+    /// The event's global position in the log, counting from 1.
+    public var position: LogPosition
+    /// When the log committed it, in nanoseconds since 1970-01-01 UTC (never decreasing along the log).
+    public var timestampNanoseconds: Int64
+    public var id: UUID
+    public var type: String
+    public var data: [UInt8]
+    public var metadata: [UInt8]
+
+    /// The commit time as a `Date`.
+    public var date: Date {
+        Date(timeIntervalSince1970: Double(timestampNanoseconds) / 1_000_000_000)
+    }
+
+    init(_ record: LogRecord) {
+        stream = StreamName(record.stream)
+        version = record.streamVersion
+        position = record.position
+        timestampNanoseconds = record.timestamp
+        id = UUID(record.eventID)
+        type = record.eventType
+        data = record.payload
+        metadata = record.metadata
+    }
+
+    /// Decodes the data as JSON.
+    public func decode<Value: Decodable>(_ type: Value.Type = Value.self) throws(EventStoreError) -> Value {
+        do { return try JSONDecoder().decode(Value.self, from: Data(data)) } catch {
+            throw .invalidArgument("event \(position) is not JSON for \(Value.self): \(error)")
+        }
+    }
+}

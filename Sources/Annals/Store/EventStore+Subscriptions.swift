@@ -1,0 +1,32 @@
+public import AnnalsLog
+import Synchronization
+
+extension EventStore {
+    /// Subscribes to events passing `filter`, from `start`: history first, then live appends,
+    /// with no gap and no duplicate between them. See `Subscription`.
+    public func subscribe(from start: SubscriptionStart = .end, filter: EventFilter = .all) throws(EventStoreError) -> Subscription {
+        try engine.lock.withLock { () throws(EventStoreError) in try engine.checkOpen() }
+        let position: LogPosition
+        switch start {
+        case .start: position = .first
+        case .end: position = LogPosition(engine.visibleEnd.load(ordering: .acquiring))
+        case .position(let given): position = max(given, .first)
+        case .checkpoint(let name): position = checkpoints.position(named: name).map { $0.advanced(by: 1) } ?? .first
+        }
+        return Subscription(engine: engine, start: position, filter: filter)
+    }
+
+    /// Saves `position` (the last one the consumer finished with) as the durable checkpoint
+    /// `name`; `subscribe(from: .checkpoint(name))` resumes after it, even after a restart.
+    public func checkpoint(name: String, position: LogPosition) async throws(EventStoreError) {
+        let checkpoints = self.checkpoints
+        try await BlockingExecutor.shared.run { () throws(EventStoreError) in
+            do throws(LogError) { try checkpoints.save(position, named: name) } catch { throw EventStoreError(error) }
+        }
+    }
+
+    /// The position saved under `name`, if any.
+    public func checkpoint(named name: String) -> LogPosition? {
+        checkpoints.position(named: name)
+    }
+}

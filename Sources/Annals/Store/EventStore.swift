@@ -1,0 +1,99 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+public import AnnalsLog
+
+/// An embedded event store: named streams with optimistic concurrency, exactly idempotent
+/// appends, stream, category, type and time reads, deletion, and subscriptions.
+///
+/// ```swift
+/// let store = try await EventStore.open(directory: "/var/lib/orders")
+/// let placed = try EventData.json(OrderPlaced(id: 17, total: 120))
+/// let result = try await store.append(to: "order-17", [placed], expectedVersion: .noStream)
+/// for try await event in try await store.subscribe(from: .start, filter: .category("order")) {
+///     print(event.stream, event.version, event.type)
+/// }
+/// ```
+///
+/// All methods are safe to call from any task. Blocking work (fdatasync, reads, waiting for a
+/// racing append to the same stream) runs on dedicated threads, never the cooperative pool.
+/// Appends to different streams proceed concurrently and share the log's group commit.
+public final class EventStore: Sendable {
+    let engine: StoreEngine
+    let checkpoints: CheckpointStore
+
+    private init(engine: StoreEngine, checkpoints: CheckpointStore) {
+        self.engine = engine
+        self.checkpoints = checkpoints
+    }
+
+    /// Opens (creating if needed) the store in `directory`, recovering the log and loading or
+    /// rebuilding the stream indexes. `openReport` says what was repaired.
+    public static func open(directory: String, options: EventStoreOptions = EventStoreOptions()) async throws(EventStoreError) -> EventStore {
+        try await BlockingExecutor.shared.run { () throws(EventStoreError) -> EventStore in
+            let engine = try StoreEngine.open(directory: directory, options: options)
+            do throws(LogError) {
+                let checkpoints = try CheckpointStore(fileSystem: engine.fileSystem, directory: directory)
+                return EventStore(engine: engine, checkpoints: checkpoints)
+            } catch {
+                try? engine.close()
+                throw EventStoreError(error)
+            }
+        }
+    }
+
+    /// What opening found and repaired.
+    public var openReport: EventStoreOpenReport { engine.lock.withLock { engine.report } }
+
+    /// The storage core underneath, for tools (verify, stats). Append through the store only.
+    public var log: Log { engine.log }
+
+    /// Appends `events` to `stream` atomically if the stream's version is as expected.
+    ///
+    /// The first event of a stream gets version 0. If every event id is stored already, nothing
+    /// is written and the original result is returned; if only some are, the append fails with
+    /// `.idempotencyConflict`. Of racing appends that expect the same version, one wins and the
+    /// others fail with `.wrongExpectedVersion`.
+    @discardableResult
+    public func append(
+        to stream: StreamName, _ events: [EventData], expectedVersion: ExpectedVersion = .any
+    ) async throws(EventStoreError) -> AppendResult {
+        let result = try await append([StreamAppend(stream: stream, events: events, expectedVersion: expectedVersion)])
+        return AppendResult(positions: result.positions, streamVersion: result.streamVersions[stream]!)
+    }
+
+    /// Appends to several streams in one atomic batch: all of it is written, or none (when any
+    /// stream's expected version does not hold, or on failure).
+    @discardableResult
+    public func append(_ streams: [StreamAppend]) async throws(EventStoreError) -> MultiAppendResult {
+        let engine = self.engine
+        return try await BlockingExecutor.shared.run { () throws(EventStoreError) in try engine.append(streams) }
+    }
+
+    /// Soft-deletes a live stream: it reads as deleted until an append revives it (`.any` or
+    /// `.noStream`). Versions continue after a revival. Returns the delete record's position.
+    @discardableResult
+    public func softDelete(stream: StreamName, expectedVersion: ExpectedVersion = .any) async throws(EventStoreError) -> LogPosition {
+        let engine = self.engine
+        return try await BlockingExecutor.shared.run { () throws(EventStoreError) in
+            try engine.delete(stream, expectedVersion: expectedVersion, hard: false)
+        }
+    }
+
+    /// Hard-deletes a stream: writes a tombstone, and the name is refused forever.
+    @discardableResult
+    public func hardDelete(stream: StreamName, expectedVersion: ExpectedVersion = .any) async throws(EventStoreError) -> LogPosition {
+        let engine = self.engine
+        return try await BlockingExecutor.shared.run { () throws(EventStoreError) in
+            try engine.delete(stream, expectedVersion: expectedVersion, hard: true)
+        }
+    }
+
+    /// Waits for in-flight appends, saves the stream heads and closes the log.
+    public func close() async throws(EventStoreError) {
+        let engine = self.engine
+        try await BlockingExecutor.shared.run { () throws(EventStoreError) in try engine.close() }
+    }
+}

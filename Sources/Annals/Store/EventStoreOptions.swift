@@ -1,0 +1,50 @@
+public import AnnalsLog
+
+/// How an `EventStore` is opened.
+public struct EventStoreOptions: Sendable {
+    /// The storage core's options: durability, segment size, logger, file system, clock.
+    public var log: LogOptions
+    /// The most events a subscription holds in memory at once. A subscriber that falls behind
+    /// never holds more; it reads on from the log when it asks for the next event.
+    public var subscriptionBufferEvents: Int
+    /// Test hook: replaces the stream hash, for example with a constant to force every stream
+    /// into one hash bucket. Index files made with it are marked and rebuilt without it.
+    public var streamHashForTesting: (@Sendable (String) -> UInt64)?
+
+    /// The default subscription buffer, in events.
+    public static let subscriptionBufferEventsDefault = 512
+
+    public init(
+        log: LogOptions = LogOptions(),
+        subscriptionBufferEvents: Int = EventStoreOptions.subscriptionBufferEventsDefault,
+        streamHashForTesting: (@Sendable (String) -> UInt64)? = nil
+    ) {
+        self.log = log
+        self.subscriptionBufferEvents = subscriptionBufferEvents
+        self.streamHashForTesting = streamHashForTesting
+    }
+
+    var streamHash: StreamHash {
+        streamHashForTesting.map { StreamHash.custom($0) } ?? .standard
+    }
+
+    func validate() throws(EventStoreError) {
+        guard subscriptionBufferEvents > 0 else {
+            throw .invalidArgument("the subscription buffer must hold at least one event, got \(subscriptionBufferEvents)")
+        }
+    }
+}
+
+/// What opening an event store found and repaired, beyond the log's own recovery.
+public struct EventStoreOpenReport: Sendable, Equatable {
+    /// The storage core's recovery report.
+    public var log: RecoveryReport
+    /// Derived stream-layer files rebuilt from the log because they were missing or bad.
+    public var indexesRebuilt: [String] = []
+    /// True when the stream-heads checkpoint was missing, bad or stale and was rebuilt.
+    public var headsRebuilt = false
+    /// Records read from the log on open (the active segment, plus anything after the checkpoint).
+    public var recordsScanned = 0
+
+    public init(log: RecoveryReport) { self.log = log }
+}

@@ -1,0 +1,90 @@
+public import AnnalsLog
+import Synchronization
+
+/// Where a subscription starts.
+public enum SubscriptionStart: Sendable, Hashable {
+    /// The first event in the store.
+    case start
+    /// Only events appended after the subscription was made.
+    case end
+    /// Events at this position and after.
+    case position(LogPosition)
+    /// Events after the named durable checkpoint (from the start if it was never saved).
+    case checkpoint(String)
+}
+
+/// Events in position order: first the history from the start point, then live appends as they
+/// are committed, until the task is cancelled or the store closes.
+///
+/// Delivery has no gap and no duplicate, including at the switch from history to live: the
+/// subscription is only a cursor (the next position to read), and both phases read the log
+/// through it. It holds at most `EventStoreOptions.subscriptionBufferEvents` events; a consumer
+/// that falls behind costs no memory and never slows a writer, it simply reads on from the log.
+public struct Subscription: AsyncSequence, Sendable {
+    public typealias Element = RecordedEvent
+    public typealias Failure = EventStoreError
+
+    /// Records scanned per read when few match the filter, so one read never runs long.
+    static let scanRecordsMax = 4096
+
+    let engine: StoreEngine
+    let start: LogPosition
+    public let filter: EventFilter
+
+    public func makeAsyncIterator() -> Iterator {
+        Iterator(engine: engine, cursor: start, filter: filter)
+    }
+
+    public struct Iterator: AsyncIteratorProtocol {
+        let engine: StoreEngine
+        /// Every matching event before this position was delivered or is in `buffer`.
+        var cursor: LogPosition
+        let filter: EventFilter
+        var buffer: [RecordedEvent] = []
+        var index = 0
+
+        public mutating func next() async throws(EventStoreError) -> RecordedEvent? {
+            try await next(isolation: nil)
+        }
+
+        public mutating func next(isolation actor: isolated (any Actor)?) async throws(EventStoreError) -> RecordedEvent? {
+            while true {
+                if index < buffer.count {
+                    index += 1
+                    return buffer[index - 1]
+                }
+                if Task.isCancelled { return nil }
+                let end = LogPosition(engine.visibleEnd.load(ordering: .acquiring))
+                if cursor < end {
+                    guard try await refill(end: end, isolation: actor) else { return nil }
+                    continue
+                }
+                if engine.signal.isClosed { return nil }
+                let engine = self.engine
+                await engine.signal.wait(beyond: cursor) { LogPosition(engine.visibleEnd.load(ordering: .acquiring)) }
+            }
+        }
+
+        /// Reads the next batch from the log. False when the store has closed.
+        private mutating func refill(end: LogPosition, isolation actor: isolated (any Actor)?) async throws(EventStoreError) -> Bool {
+            let (engine, cursor, filter) = (self.engine, self.cursor, self.filter)
+            let batch = engine.options.subscriptionBufferEvents
+            do {
+                let (events, next) = try await BlockingExecutor.shared.run { () throws(EventStoreError) in
+                    try engine.scan(from: cursor, end: end, filter: filter, maxEvents: batch, maxRecords: Subscription.scanRecordsMax)
+                }
+                precondition(next > cursor, "a read past the cursor always moves it")
+                self.cursor = next
+                buffer = events
+                index = 0
+                return true
+            } catch {
+                // Closing the store can fail a read already under way with an I/O error on a
+                // closed file; once the store is closed, that simply ends the subscription.
+                if case .closed = error { return false }
+                if engine.signal.isClosed { return false }
+                throw error
+            }
+        }
+    }
+}

@@ -1,0 +1,37 @@
+import AnnalsTestSupport
+import Foundation
+@testable import Annals
+
+/// Helpers shared by the stream-layer tests.
+enum Fixtures {
+    /// `count` events whose data says which stream and index they are.
+    static func events(_ count: Int, tag: String = "e", type: String = "Tested") -> [EventData] {
+        (0..<count).map { EventData(type: type, data: Array("{\"tag\":\"\(tag)\",\"i\":\($0)}".utf8)) }
+    }
+
+    /// Options with small segments, so a few hundred events span many of them.
+    static func smallSegments(_ bytes: Int = 4096, hash: (@Sendable (String) -> UInt64)? = nil) -> EventStoreOptions {
+        EventStoreOptions(log: LogOptions(durability: .none, segmentBytes: bytes), streamHashForTesting: hash)
+    }
+
+    static func fast() -> EventStoreOptions {
+        EventStoreOptions(log: LogOptions(durability: .none))
+    }
+}
+
+/// Runs `body` with a fresh store in a fresh directory, then closes and removes both.
+func withStore<T>(
+    _ options: EventStoreOptions = Fixtures.fast(), _ body: (EventStore, TemporaryDirectory) async throws -> T
+) async throws -> T {
+    let dir = TemporaryDirectory("annals-streams")
+    defer { dir.remove() }
+    let store = try await EventStore.open(directory: dir.path, options: options)
+    do {
+        let result = try await body(store, dir)
+        try await store.close()
+        return result
+    } catch {
+        try? await store.close()
+        throw error
+    }
+}
