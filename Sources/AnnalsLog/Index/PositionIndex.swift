@@ -57,15 +57,30 @@ struct PositionIndex: Sendable {
 
     /// The last entry at or before `position`, or nil if the index has none.
     func floor(_ position: LogPosition) -> PositionIndexEntry? {
+        floorSlot(position).map { self[$0] }
+    }
+
+    /// The slot of the last entry at or before `position`, or nil if the index has none.
+    func floorSlot(_ position: LogPosition) -> Int? {
         guard position >= base, count > 0 else { return nil }
         let target = position.rawValue - base.rawValue
-        guard target <= UInt64(UInt32.max) else { return last }
+        guard target <= UInt64(UInt32.max) else { return count - 1 }
         var low = 0
         var high = count  // invariant: entries before `low` are <= target, from `high` on are > target
-        while low < high {
-            let middle = (low + high) / 2
-            if UInt64(self[middle].relativePosition) <= target { low = middle + 1 } else { high = middle }
+        switch storage {
+        case .memory(let entries):
+            while low < high {
+                let middle = (low + high) / 2
+                if UInt64(entries[middle].relativePosition) <= target { low = middle + 1 } else { high = middle }
+            }
+        case .mapped(let region):
+            let bytes = region.bytes
+            while low < high {
+                let middle = (low + high) / 2
+                let at = Format.positionIndexHeaderBytes + middle * Format.positionIndexEntryBytes
+                if UInt64(bytes.loadLE(at: at, as: UInt32.self)) <= target { low = middle + 1 } else { high = middle }
+            }
         }
-        return low == 0 ? nil : self[low - 1]
+        return low == 0 ? nil : low - 1
     }
 }

@@ -79,6 +79,7 @@ extension Log {
                     publish(pending, ranges, into: &outcome)
                     pending.removeAll()
                     let segment = try writer.roll(newCapacity: UInt64(options.segmentBytes), createdAt: now)
+                    segment.attach(cache: blockCache)
                     tableMutex.withLock { segments.append(segment) }
                     sealer?.schedule()
                 } catch {

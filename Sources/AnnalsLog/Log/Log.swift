@@ -61,6 +61,7 @@ public final class Log: @unchecked Sendable {
         self.fileSystem = options.fileSystem
         self.recoveryReport = recovered.report
         self.segments = recovered.segments
+        for case let raw as Segment in recovered.segments { raw.attach(cache: blockCache) }
         self.writer = recovered.writer
         self.storeLock = recovered.lock
         self.committedNext = Atomic(recovered.writer.nextPosition.rawValue)

@@ -5,7 +5,6 @@ import Synchronization
 /// no block is read. A read finds its block by binary search in the index and decompresses
 /// that block only. Immutable after open, so any number of threads read it at once.
 final class SealedSegment: SegmentSource, @unchecked Sendable {
-    private static let instances = Atomic<UInt64>(0)
 
     /// Unique per opened file in this process: the block cache's key, so a re-sealed file
     /// never meets blocks cached from an earlier one.
@@ -25,7 +24,7 @@ final class SealedSegment: SegmentSource, @unchecked Sendable {
 
     private init(file: any StorageFile, fileName: String, footer: SealedFooter, blocks: [BlockIndexEntry], fileBytes: UInt64, cache: BlockCache?) {
         precondition(!blocks.isEmpty && blocks[0].firstPosition == footer.basePosition, "index checked before init")
-        instanceID = Self.instances.add(1, ordering: .relaxed).newValue
+        instanceID = SegmentInstanceID.next()
         base = footer.basePosition
         self.fileName = fileName
         self.file = file

@@ -12,6 +12,9 @@ final class Segment: @unchecked Sendable {
     /// Set when a sealed copy replaced this segment in the log's table: the last reader to
     /// let go closes the file (the log no longer will).
     private var retired = false
+    /// The log's shared cache, where short reads keep verified index regions (`RawRegion`).
+    private var cache: BlockCache?
+    let instanceID = SegmentInstanceID.next()
 
     init(base: LogPosition, fileName: String, file: any StorageFile, index: PositionIndex, dataEnd: UInt64, nextPosition: LogPosition) {
         precondition(nextPosition >= base, "a segment cannot end before its base")
@@ -26,6 +29,11 @@ final class Segment: @unchecked Sendable {
 
     deinit {
         if mutex.withLock({ retired }) { file.close() }
+    }
+
+    /// Lets short reads keep the index regions they load in `cache` (see `readCached`).
+    func attach(cache: BlockCache) {
+        mutex.withLock { self.cache = cache }
     }
 
     /// Hands the file's closing to `deinit`: call once the segment left the log's table.
@@ -68,10 +76,26 @@ final class Segment: @unchecked Sendable {
         let (end, next) = committed
         let stop = min(next, (last ?? LogPosition(UInt64.max - 1)).advanced(by: 1))
         guard position < stop, position >= base, limit > 0 else { return 0 }
-        let start = indexSnapshot.floor(position) ?? PositionIndexEntry(relativePosition: 0, offset: UInt32(Format.segmentHeaderBytes))
-        var reader = SegmentChunkReader(file: file, fileName: fileName, offset: UInt64(start.offset), end: end)
-        var expected = base.advanced(by: UInt64(start.relativePosition))
+        var position = position
         var passed = 0
+        if limit <= Self.cachedReadLimit, let cache = mutex.withLock({ cache }) {
+            var keepGoing = true
+            passed = try readCached(from: &position, stop: stop, end: end, limit: limit, cache: cache) { (view) throws(LogError) -> Bool in
+                keepGoing = try body(view)
+                return keepGoing
+            }
+            guard keepGoing, passed < limit, position < stop else { return passed }
+        }
+        let start = indexSnapshot.floor(position) ?? PositionIndexEntry(relativePosition: 0, offset: UInt32(Format.segmentHeaderBytes))
+        // A short read starts with a small buffer: the wanted record lies within one index
+        // interval (4 KiB) of the entry, so 8 KiB usually holds it whole.
+        let firstChunk = limit <= 16 ? SegmentChunkReader.pointReadChunkBytes : SegmentChunkReader.initialChunkBytes
+        var reader = SegmentChunkReader(file: file, fileName: fileName, offset: UInt64(start.offset), end: end, firstChunk: firstChunk)
+        var expected = base.advanced(by: UInt64(start.relativePosition))
+        if expected < position {
+            try reader.skip(position.rawValue - expected.rawValue)
+            expected = position
+        }
         while expected < stop && passed < limit {
             let view = try reader.next()
             guard view.position == expected else {
@@ -90,6 +114,7 @@ final class Segment: @unchecked Sendable {
 /// Anything but a valid record before `end` is corruption: those bytes were committed.
 struct SegmentChunkReader: ~Copyable {
     static let initialChunkBytes = 16 * 1024
+    static let pointReadChunkBytes = 8 * 1024
     static let maximumChunkBytes = 1 << 20
 
     let file: any StorageFile
@@ -102,12 +127,37 @@ struct SegmentChunkReader: ~Copyable {
     private let end: UInt64
     private(set) var lastRecordOffset: UInt64 = 0
 
-    init(file: any StorageFile, fileName: String, offset: UInt64, end: UInt64) {
+    init(file: any StorageFile, fileName: String, offset: UInt64, end: UInt64, firstChunk: Int = Self.initialChunkBytes) {
+        precondition(firstChunk >= Format.recordHeaderBytes, "a chunk must hold a record header")
         self.file = file
         self.fileName = fileName
         self.bufferStart = offset
         self.end = end
-        self.buffer = .allocate(byteCount: Self.initialChunkBytes, alignment: 16)
+        self.nextChunkBytes = firstChunk
+        self.buffer = .allocate(byteCount: firstChunk, alignment: 16)
+    }
+
+    /// Hops over `count` records by their length fields alone, without checking checksums:
+    /// the record read next with `next()` is still checked in full (CRC and position), so a
+    /// bad length met here can only end in an error, never in wrong data.
+    mutating func skip(_ count: UInt64) throws(LogError) {
+        var remaining = count
+        while remaining > 0 {
+            let offset = bufferStart + UInt64(cursor)
+            guard offset < end else {
+                throw .corruption("committed data ends before the expected record", file: fileName, offset: offset)
+            }
+            if cursor + RecordHeaderLayout.length + 4 > bufferCount {
+                try refill(at: offset, needing: Int(min(UInt64(Format.recordHeaderBytes), end - offset)))
+                continue
+            }
+            let length = Int(UnsafeRawBufferPointer(buffer).loadLE(at: cursor + RecordHeaderLayout.length, as: UInt32.self))
+            guard length >= Format.recordHeaderBytes, length <= Format.recordBytesMax else {
+                throw .corruption(RecordDefect.badLength(length).description, file: fileName, offset: offset)
+            }
+            cursor += RecordCodec.paddedBytes(length)
+            remaining -= 1
+        }
     }
 
     deinit { buffer.deallocate() }
