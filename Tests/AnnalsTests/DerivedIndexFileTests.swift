@@ -19,7 +19,7 @@ import Testing
         MappedDerivedIndex(region: .copying(bytes), kind: .stream, base: base, end: end, hashKind: hashKind)
     }
 
-    /// Proves an encoded file opens, answers lookups, and matches the header layout of FORMAT-streams.md byte for byte.
+    /// Proves an encoded file opens, answers lookups, and matches the header layout of FORMAT.md §7 byte for byte.
     @Test func roundTripAndHeaderLayout() throws {
         let bytes = Self.sample()
         #expect(Array(bytes[0..<4]) == Array("ANSI".utf8))

@@ -1,4 +1,4 @@
-/// A Bloom filter over 64-bit key hashes (docs/FORMAT-streams.md §S1): `words` 64-bit words,
+/// A Bloom filter over 64-bit key hashes (docs/FORMAT.md §7 S1): `words` 64-bit words,
 /// `hashCount` probes derived by double hashing. It answers "maybe present" or "surely absent".
 struct BloomFilter {
     /// Bits per key: with 7 probes this gives about 1% false positives.

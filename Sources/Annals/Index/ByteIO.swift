@@ -1,6 +1,6 @@
 import AnnalsLog
 
-/// Little-endian loads and stores for the stream layer's files (docs/FORMAT-streams.md).
+/// Little-endian loads and stores for the stream layer's files (docs/FORMAT.md §7).
 /// Every multi-byte integer these files hold goes through them.
 extension UnsafeRawBufferPointer {
     @inline(__always)

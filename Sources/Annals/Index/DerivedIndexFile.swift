@@ -1,7 +1,7 @@
 import AnnalsLog
 
 /// The three per-segment index files of the stream layer. They share one layout
-/// (docs/FORMAT-streams.md §S1): a 64-byte header, an optional Bloom filter, then sorted
+/// (docs/FORMAT.md §7 S1): a 64-byte header, an optional Bloom filter, then sorted
 /// fixed-width entries of little-endian u64 fields.
 enum DerivedIndexKind: Sendable, CaseIterable {
     /// `.sidx`: (stream hash, stream version, position), sorted by hash then version.
@@ -68,7 +68,7 @@ enum DerivedIndexFile {
         header.write(CRC32C.checksum(body.bytes))
         header.write(UInt32(kind.fieldsPerEntry * 8))
         for _ in 0..<3 { header.write(UInt32(0)) }
-        precondition(header.count == headerChecksumOffset, "header layout drifted from FORMAT-streams.md")
+        precondition(header.count == headerChecksumOffset, "header layout drifted from FORMAT.md §7")
         header.write(CRC32C.checksum(header.bytes))
         header.write(bytes: body.bytes)
         return header.bytes

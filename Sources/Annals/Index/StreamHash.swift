@@ -1,4 +1,4 @@
-/// The 64-bit hash that keys streams in `.sidx` files (docs/FORMAT-streams.md §S1).
+/// The 64-bit hash that keys streams in `.sidx` files (docs/FORMAT.md §7 S1).
 ///
 /// FNV-1a over the name's UTF-8 bytes, then the SplitMix64 finalizer to spread the low bits the
 /// Bloom filter uses. It must never change: it is persisted. Collisions are expected and

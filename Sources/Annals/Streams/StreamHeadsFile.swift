@@ -1,6 +1,6 @@
 import AnnalsLog
 
-/// The persisted checkpoint of every stream's head (docs/FORMAT-streams.md §S2), so opening the
+/// The persisted checkpoint of every stream's head (docs/FORMAT.md §7 S2), so opening the
 /// store replays only the log after `coveredNext` instead of all of it.
 ///
 /// It is derived data: missing, torn or stale beyond the log's end, it is rebuilt from the log.
@@ -33,7 +33,7 @@ enum StreamHeadsFile {
         file.write(UInt64(heads.count))
         file.write(CRC32C.checksum(body.bytes))
         file.write(CRC32C.checksum(file.bytes))
-        precondition(file.count == headerBytes, "header layout drifted from FORMAT-streams.md")
+        precondition(file.count == headerBytes, "header layout drifted from FORMAT.md §7")
         file.write(bytes: body.bytes)
         return file.bytes
     }

@@ -1,6 +1,6 @@
 import AnnalsLog
 
-/// Named, durable subscription checkpoints (docs/FORMAT-streams.md §S3): the last position a
+/// Named, durable subscription checkpoints (docs/FORMAT.md §7 S3): the last position a
 /// consumer finished with, saved by the consumer. Delivery is at-least-once: events after the
 /// saved position are delivered again after a restart, even if they were handled before it.
 final class CheckpointStore: @unchecked Sendable {
