@@ -1,21 +1,21 @@
-import AnnalsLog
+import Annals
 import Foundation
 
-/// The JSON line `annals read` writes for a record: position, stream, version, type, id,
+/// The JSON line `annals read` and `annals subscribe` write for an event: position, stream, version, type, id,
 /// timestamp (ISO 8601, UTC), data and metadata. `data` and `metadata` are written back as the
 /// JSON values that were appended; bytes that are not JSON (appended through the library) are
 /// written as base64 strings under `dataBase64` / `metadataBase64` instead.
 enum RecordJSON {
-    static func line(_ record: LogRecord, writer: inout JSONWriter) -> [UInt8] {
+    static func line(_ event: RecordedEvent, writer: inout JSONWriter) -> [UInt8] {
         writer.beginObject()
-        writer.field("position", record.position.rawValue)
-        writer.field("stream", record.stream)
-        writer.field("version", record.streamVersion)
-        writer.field("type", record.eventType)
-        writer.field("id", record.eventID.description)
-        writer.field("timestamp", Timestamps.iso8601(nanoseconds: record.timestamp))
-        value("data", record.payload, emptyIsNull: false, writer: &writer)
-        value("metadata", record.metadata, emptyIsNull: true, writer: &writer)
+        writer.field("position", event.position.rawValue)
+        writer.field("stream", event.stream.rawValue)
+        writer.field("version", event.version)
+        writer.field("type", event.type)
+        writer.field("id", event.id.uuidString.lowercased())
+        writer.field("timestamp", Timestamps.iso8601(nanoseconds: event.timestampNanoseconds))
+        value("data", event.data, emptyIsNull: false, writer: &writer)
+        value("metadata", event.metadata, emptyIsNull: true, writer: &writer)
         writer.endObject()
         return writer.finishLine()
     }
@@ -55,13 +55,19 @@ enum Timestamps {
         return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(seconds / 3600, 2)):\(pad(seconds / 60 % 60, 2)):\(pad(seconds % 60, 2)).\(pad(dayMilliseconds % 1000, 3))Z"
     }
 
-    /// Parses an ISO 8601 date-time (with or without fractional seconds, `Z` or an offset);
-    /// nil if it is not one.
+    /// Parses an ISO 8601 date-time (with or without fractional seconds, `Z` or an offset) or a
+    /// full date (midnight UTC) into nanoseconds since 1970, at millisecond precision; nil if it
+    /// is neither or lies outside years 1...9999.
     static func parse(_ text: String) -> Int64? {
         let plain = ISO8601DateFormatter()
         let fractional = ISO8601DateFormatter()
         fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        guard let date = fractional.date(from: text) ?? plain.date(from: text) else { return nil }
-        return Int64((date.timeIntervalSince1970 * 1e3).rounded()) * 1_000_000
+        let dateOnly = ISO8601DateFormatter()
+        dateOnly.formatOptions = [.withFullDate, .withDashSeparatorInDate]
+        guard let date = fractional.date(from: text) ?? plain.date(from: text) ?? dateOnly.date(from: text) else { return nil }
+        let milliseconds = (date.timeIntervalSince1970 * 1e3).rounded()
+        // Years 1...9999 keep the nanosecond count far inside Int64.
+        guard milliseconds.isFinite, abs(milliseconds) < 253_402_300_800_000 else { return nil }
+        return Int64(milliseconds) * 1_000_000
     }
 }
