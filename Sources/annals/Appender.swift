@@ -4,9 +4,8 @@ import AnnalsLog
 /// Commits parsed input through the event store and writes the acknowledgement lines.
 ///
 /// Each chunk of a batch is one store append: a multi-stream append when it names several
-/// streams, so it is atomic across them. The store writes a stream's events together, in the
-/// order streams first appear in the chunk; acknowledgements still come in input order, each
-/// with the position its event really got.
+/// streams, so it is atomic across them. Its parts are the runs of consecutive events of one
+/// stream, so the log holds the events in input order and positions count up line by line.
 struct Appender {
     let store: EventStore
     /// The stream given by `--stream`, if any.
@@ -35,16 +34,15 @@ struct Appender {
     /// Appends one chunk atomically and returns its acknowledgement lines, in input order.
     private mutating func commit(_ chunk: ArraySlice<InputBatch.Event>) async throws -> [UInt8] {
         precondition(!chunk.isEmpty, "a chunk holds at least one event")
-        var order: [StreamName] = []
-        var byStream: [StreamName: [Int]] = [:]
-        for index in chunk.indices {
-            let name = chunk[index].stream
-            if byStream[name] == nil { order.append(name) }
-            byStream[name, default: []].append(index)
-        }
-        let requests = order.map { name in
-            StreamAppend(stream: name, events: byStream[name]!.map { chunk[$0].data },
-                         expectedVersion: name == stream ? (expected ?? .any) : .any)
+        // Runs of consecutive events of one stream, in input order: the log keeps that order.
+        var requests: [StreamAppend] = []
+        for event in chunk {
+            if requests.last?.stream == event.stream {
+                requests[requests.count - 1].events.append(event.data)
+            } else {
+                let check = requests.isEmpty && event.stream == stream ? expected : nil
+                requests.append(StreamAppend(stream: event.stream, events: [event.data], expectedVersion: check ?? .any))
+            }
         }
         let next = store.log.nextPosition
         let result: MultiAppendResult
@@ -53,18 +51,9 @@ struct Appender {
         } catch {
             throw CLIError(Self.message(error, lines: chunk.first!.line...chunk.last!.line))
         }
-        var acks: [Int: (position: UInt64, version: UInt64)] = [:]
+        let acks: [Int: (position: UInt64, version: UInt64)]
         if result.positions.lowerBound >= next {
-            // Written now: the log holds the requests' events in order from the range's start.
-            var position = result.positions.lowerBound.rawValue
-            for name in order {
-                let indices = byStream[name]!
-                let last = result.streamVersions[name]!
-                for (offset, index) in indices.enumerated() {
-                    acks[index] = (position, last - UInt64(indices.count - 1 - offset))
-                    position += 1
-                }
-            }
+            acks = Self.writtenPositions(of: chunk, at: result)
         } else {
             acks = try storedPositions(of: chunk, in: result.positions)
         }
@@ -81,6 +70,27 @@ struct Appender {
             output += writer.finishLine()
         }
         return output
+    }
+
+    /// A chunk written now: the log holds it in input order from the range's start, and each
+    /// stream's versions count up to the version the result reports.
+    private static func writtenPositions(
+        of chunk: ArraySlice<InputBatch.Event>, at result: MultiAppendResult
+    ) -> [Int: (position: UInt64, version: UInt64)] {
+        precondition(result.positions.upperBound.rawValue - result.positions.lowerBound.rawValue + 1 == UInt64(chunk.count),
+                     "a written chunk takes one position per event")
+        var remaining: [StreamName: UInt64] = [:]
+        for event in chunk { remaining[event.stream, default: 0] += 1 }
+        var acks: [Int: (position: UInt64, version: UInt64)] = [:]
+        var position = result.positions.lowerBound.rawValue
+        for index in chunk.indices {
+            let stream = chunk[index].stream
+            let left = remaining[stream]!
+            acks[index] = (position, result.streamVersions[stream]! - (left - 1))
+            remaining[stream] = left - 1
+            position += 1
+        }
+        return acks
     }
 
     /// A chunk whose ids were all stored already: the store wrote nothing and checked each id
