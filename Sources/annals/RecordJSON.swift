@@ -35,8 +35,13 @@ enum RecordJSON {
 /// state (civil-from-days arithmetic), so any thread may call them.
 enum Timestamps {
     static func iso8601(nanoseconds: Int64) -> String {
-        let milliseconds = nanoseconds >= 0 ? nanoseconds / 1_000_000 : (nanoseconds - 999_999) / 1_000_000
-        var days = milliseconds >= 0 ? milliseconds / 86_400_000 : (milliseconds - 86_399_999) / 86_400_000
+        // Floor division without overflow, for any stored value (Int64.min included).
+        func floorDivide(_ value: Int64, _ divisor: Int64) -> Int64 {
+            let quotient = value / divisor
+            return value % divisor < 0 ? quotient - 1 : quotient
+        }
+        let milliseconds = floorDivide(nanoseconds, 1_000_000)
+        var days = floorDivide(milliseconds, 86_400_000)
         let dayMilliseconds = milliseconds - days * 86_400_000
         days += 719_468
         let era = (days >= 0 ? days : days - 146_096) / 146_097
@@ -57,7 +62,8 @@ enum Timestamps {
 
     /// Parses an ISO 8601 date-time (with or without fractional seconds, `Z` or an offset) or a
     /// full date (midnight UTC) into nanoseconds since 1970, at millisecond precision; nil if it
-    /// is neither or lies outside years 1...9999.
+    /// is neither. Times beyond what nanoseconds in an Int64 reach (about 1677...2262) are
+    /// clamped to its ends, which no stored timestamp passes.
     static func parse(_ text: String) -> Int64? {
         let plain = ISO8601DateFormatter()
         let fractional = ISO8601DateFormatter()
@@ -66,8 +72,10 @@ enum Timestamps {
         dateOnly.formatOptions = [.withFullDate, .withDashSeparatorInDate]
         guard let date = fractional.date(from: text) ?? plain.date(from: text) ?? dateOnly.date(from: text) else { return nil }
         let milliseconds = (date.timeIntervalSince1970 * 1e3).rounded()
-        // Years 1...9999 keep the nanosecond count far inside Int64.
-        guard milliseconds.isFinite, abs(milliseconds) < 253_402_300_800_000 else { return nil }
+        guard milliseconds.isFinite else { return nil }
+        let limit = Double(Int64.max / 1_000_000)
+        if milliseconds >= limit { return .max }
+        if milliseconds <= -limit { return .min }
         return Int64(milliseconds) * 1_000_000
     }
 }
