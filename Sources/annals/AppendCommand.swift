@@ -7,13 +7,13 @@ struct AppendCommand: AsyncParsableCommand {
         commandName: "append",
         abstract: "Append events read as JSON lines from standard input.",
         discussion: """
-            Each input line: {"stream": S, "type": T, "data": <any JSON>, "metadata": <object, optional>, "id": <uuid, optional>}.
-            Whatever standard input has ready is committed as one atomic batch, across all the streams it names
-            (split into several atomic batches only when it exceeds the largest batch a segment holds). As events
-            become durable under the store's policy, one line per event is written to standard output, in input
-            order: {"position": P, "stream": S, "version": V}. A bad line stops the command with an error naming
-            the line number and a non-zero exit; everything before it is durable, nothing after it is appended.
-            An event without an id gets a UUIDv7. Re-sending events whose ids are all stored writes nothing and
+            Each input line: {"stream": S, "type": T, "data": <any JSON>, "metadata": <object, optional>, "id": <uuid, optional>}. \
+            Whatever standard input has ready is committed as one atomic batch, across all the streams it names \
+            (split into several atomic batches only when it exceeds the largest batch a segment holds). As events \
+            become durable under the store's policy, one line per event is written to standard output, in input \
+            order: {"position": P, "stream": S, "version": V}. A bad line stops the command with an error naming \
+            the line number and a non-zero exit; everything before it is durable, nothing after it is appended. \
+            An event without an id gets a UUIDv7. Re-sending events whose ids are all stored writes nothing and \
             acknowledges them with their original positions.
             """)
 

@@ -9,12 +9,12 @@ struct ReadCommand: AsyncParsableCommand {
         commandName: "read",
         abstract: "Write events as JSON lines: position, stream, version, type, id, timestamp, data, metadata.",
         discussion: """
-            Without a selection, reads the whole log by position (--from, --backward, --limit).
-            --stream S reads one stream by version (--from-version, --backward, --limit); a deleted stream is an error.
-            --category C and --type T read forward by position (both together: events matching both), starting at
-            --from P or at --since T (the first event committed at or after that ISO 8601 time), with --limit.
-            --since alone reads every event from that time on.
-            Refused: --stream with --from, --category, --type or --since; --from-version without --stream;
+            Without a selection, reads the whole log by position (--from, --backward, --limit). \
+            --stream S reads one stream by version (--from-version, --backward, --limit); a deleted stream is an error. \
+            --category C and --type T read forward by position (both together: events matching both), starting at \
+            --from P or at --since T (the first event committed at or after that ISO 8601 time), with --limit. \
+            --since alone reads every event from that time on. \
+            Refused: --stream with --from, --category, --type or --since; --from-version without --stream; \
             --since with --from; --backward with --category, --type or --since.
             """)
 

@@ -4,7 +4,7 @@ import ArgumentParser
 
 /// The options every command that opens a store shares.
 struct StoreOptions: ParsableArguments {
-    @Option(name: .long, help: "The store directory (created if missing).")
+    @Option(name: .long, help: "The store directory (`annals append` creates it if missing).")
     var dir: String
 
     @Option(name: .long, help: "Segment size in bytes for segments created from now on (\(LogOptions.segmentBytesMin)...\(LogOptions.segmentBytesMax)).")

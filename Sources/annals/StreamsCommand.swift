@@ -8,9 +8,9 @@ struct StreamsCommand: AsyncParsableCommand {
         commandName: "streams",
         abstract: "List every stream with its version, event count and last timestamp.",
         discussion: """
-            The table has one row per stream: its name, its state (live, softDeleted or tombstoned), its last
-            readable version (- when none), its readable event count and the time of its last record.
-            With --json, one object per stream per line:
+            The table has one row per stream: its name, its state (live, softDeleted or tombstoned), its last \
+            readable version (- when none), its readable event count and the time of its last record. \
+            With --json, one object per stream per line: \
             {"stream": S, "state": "live", "version": V or null, "eventCount": N, "lastTimestamp": ISO 8601 or null}.
             """)
 

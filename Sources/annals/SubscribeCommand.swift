@@ -12,11 +12,11 @@ struct SubscribeCommand: AsyncParsableCommand {
         commandName: "subscribe",
         abstract: "Follow the store and write events as JSON lines until interrupted.",
         discussion: """
-            Writes the events from --from on (default: only new ones) in the `annals read` line format, then
-            follows live appends. SIGINT or SIGTERM ends it cleanly with exit status 0.
-            The store's LOCK file admits one process at a time, so while `annals subscribe` runs no other process
-            can open the store: it shows the history from --from and then waits, and it cannot follow appends made
-            by another process (such as `annals append`). Services that link Annals follow their own appends
+            Writes the events from --from on (default: only new ones) in the `annals read` line format, then \
+            follows live appends. SIGINT or SIGTERM ends it cleanly with exit status 0. \
+            The store's LOCK file admits one process at a time, so while `annals subscribe` runs no other process \
+            can open the store: it shows the history from --from and then waits, and it cannot follow appends made \
+            by another process (such as `annals append`). Services that link Annals follow their own appends \
             with EventStore.subscribe instead.
             """)
 
