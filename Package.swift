@@ -98,7 +98,7 @@ let package = Package(
         ),
         .testTarget(
             name: "AnnalsCLITests",
-            dependencies: ["AnnalsLog", "AnnalsTestSupport"],
+            dependencies: ["Annals", "AnnalsLog", "AnnalsTestSupport"],
             swiftSettings: strictSwift
         ),
         .testTarget(

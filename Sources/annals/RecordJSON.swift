@@ -1,21 +1,21 @@
-import AnnalsLog
+import Annals
 import Foundation
 
-/// The JSON line `annals read` writes for a record: position, stream, version, type, id,
+/// The JSON line `annals read` and `annals subscribe` write for an event: position, stream, version, type, id,
 /// timestamp (ISO 8601, UTC), data and metadata. `data` and `metadata` are written back as the
 /// JSON values that were appended; bytes that are not JSON (appended through the library) are
 /// written as base64 strings under `dataBase64` / `metadataBase64` instead.
 enum RecordJSON {
-    static func line(_ record: LogRecord, writer: inout JSONWriter) -> [UInt8] {
+    static func line(_ event: RecordedEvent, writer: inout JSONWriter) -> [UInt8] {
         writer.beginObject()
-        writer.field("position", record.position.rawValue)
-        writer.field("stream", record.stream)
-        writer.field("version", record.streamVersion)
-        writer.field("type", record.eventType)
-        writer.field("id", record.eventID.description)
-        writer.field("timestamp", Timestamps.iso8601(nanoseconds: record.timestamp))
-        value("data", record.payload, emptyIsNull: false, writer: &writer)
-        value("metadata", record.metadata, emptyIsNull: true, writer: &writer)
+        writer.field("position", event.position.rawValue)
+        writer.field("stream", event.stream.rawValue)
+        writer.field("version", event.version)
+        writer.field("type", event.type)
+        writer.field("id", event.id.uuidString.lowercased())
+        writer.field("timestamp", Timestamps.iso8601(nanoseconds: event.timestampNanoseconds))
+        value("data", event.data, emptyIsNull: false, writer: &writer)
+        value("metadata", event.metadata, emptyIsNull: true, writer: &writer)
         writer.endObject()
         return writer.finishLine()
     }
@@ -35,8 +35,13 @@ enum RecordJSON {
 /// state (civil-from-days arithmetic), so any thread may call them.
 enum Timestamps {
     static func iso8601(nanoseconds: Int64) -> String {
-        let milliseconds = nanoseconds >= 0 ? nanoseconds / 1_000_000 : (nanoseconds - 999_999) / 1_000_000
-        var days = milliseconds >= 0 ? milliseconds / 86_400_000 : (milliseconds - 86_399_999) / 86_400_000
+        // Floor division without overflow, for any stored value (Int64.min included).
+        func floorDivide(_ value: Int64, _ divisor: Int64) -> Int64 {
+            let quotient = value / divisor
+            return value % divisor < 0 ? quotient - 1 : quotient
+        }
+        let milliseconds = floorDivide(nanoseconds, 1_000_000)
+        var days = floorDivide(milliseconds, 86_400_000)
         let dayMilliseconds = milliseconds - days * 86_400_000
         days += 719_468
         let era = (days >= 0 ? days : days - 146_096) / 146_097
@@ -55,13 +60,22 @@ enum Timestamps {
         return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(seconds / 3600, 2)):\(pad(seconds / 60 % 60, 2)):\(pad(seconds % 60, 2)).\(pad(dayMilliseconds % 1000, 3))Z"
     }
 
-    /// Parses an ISO 8601 date-time (with or without fractional seconds, `Z` or an offset);
-    /// nil if it is not one.
+    /// Parses an ISO 8601 date-time (with or without fractional seconds, `Z` or an offset) or a
+    /// full date (midnight UTC) into nanoseconds since 1970, at millisecond precision; nil if it
+    /// is neither. Times beyond what nanoseconds in an Int64 reach (about 1677...2262) are
+    /// clamped to its ends, which no stored timestamp passes.
     static func parse(_ text: String) -> Int64? {
         let plain = ISO8601DateFormatter()
         let fractional = ISO8601DateFormatter()
         fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        guard let date = fractional.date(from: text) ?? plain.date(from: text) else { return nil }
-        return Int64((date.timeIntervalSince1970 * 1e3).rounded()) * 1_000_000
+        let dateOnly = ISO8601DateFormatter()
+        dateOnly.formatOptions = [.withFullDate, .withDashSeparatorInDate]
+        guard let date = fractional.date(from: text) ?? plain.date(from: text) ?? dateOnly.date(from: text) else { return nil }
+        let milliseconds = (date.timeIntervalSince1970 * 1e3).rounded()
+        guard milliseconds.isFinite else { return nil }
+        let limit = Double(Int64.max / 1_000_000)
+        if milliseconds >= limit { return .max }
+        if milliseconds <= -limit { return .min }
+        return Int64(milliseconds) * 1_000_000
     }
 }

@@ -1,3 +1,4 @@
+import Dispatch
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -5,16 +6,19 @@ import Glibc
 /// Unbuffered standard streams: every line reaches its reader at once, which crash tests rely
 /// on (an acknowledgement printed is an acknowledgement a parent can see before a kill).
 enum StandardIO {
-    static func write(_ bytes: [UInt8], to descriptor: Int32 = 1) {
+    /// Writes all of `bytes`; false when the reader has gone away (the rest is dropped).
+    @discardableResult
+    static func write(_ bytes: [UInt8], to descriptor: Int32 = 1) -> Bool {
         var done = 0
         while done < bytes.count {
             let count = bytes[done...].withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
             if count < 0 {
                 if errno == EINTR { continue }
-                return  // the reader went away; nothing useful left to do with the output
+                return false  // the reader went away; nothing useful left to do with the output
             }
             done += count
         }
+        return true
     }
 
     static func print(_ text: String) { write(Array((text + "\n").utf8)) }
@@ -31,6 +35,18 @@ enum StandardIO {
             if errno != EINTR { throw CLIError("cannot read standard input: \(String(cString: strerror(errno)))") }
         }
     }
+
+    /// `readAvailable` on a thread of its own, so waiting for input never holds one of the few
+    /// threads Swift's cooperative pool has.
+    static func readAvailableInBackground() async throws -> [UInt8] {
+        try await withCheckedThrowingContinuation { continuation in
+            inputQueue.async {
+                continuation.resume(with: Result { try readAvailable() })
+            }
+        }
+    }
+
+    private static let inputQueue = DispatchQueue(label: "annals.stdin")
 }
 
 /// A failure the CLI reports on standard error before exiting non-zero.

@@ -1,9 +1,10 @@
+import Annals
 import AnnalsLog
 import ArgumentParser
 
 /// The options every command that opens a store shares.
 struct StoreOptions: ParsableArguments {
-    @Option(name: .long, help: "The store directory (created if missing).")
+    @Option(name: .long, help: "The store directory (`annals append` creates it if missing).")
     var dir: String
 
     @Option(name: .long, help: "Segment size in bytes for segments created from now on (\(LogOptions.segmentBytesMin)...\(LogOptions.segmentBytesMax)).")
@@ -29,12 +30,49 @@ struct StoreOptions: ParsableArguments {
         return options
     }
 
+    /// Opens the storage core alone (verify, stats, seal work below the stream layer).
     func open() throws -> Log {
         do {
             return try Log.open(directory: dir, options: logOptions())
         } catch {
             throw CLIError("cannot open store \(dir): \(error)")
         }
+    }
+
+    /// Opens the event store with these options, creating it if missing.
+    func openStore() async throws -> EventStore {
+        try await StoreAccess.open(dir, options: EventStoreOptions(log: logOptions()))
+    }
+}
+
+/// Opening and closing an `EventStore` from a command, with errors as `CLIError`s.
+enum StoreAccess {
+    static func open(_ dir: String, options: EventStoreOptions = EventStoreOptions()) async throws -> EventStore {
+        do {
+            return try await EventStore.open(directory: dir, options: options)
+        } catch {
+            throw CLIError("cannot open store \(dir): \(error)")
+        }
+    }
+
+    /// Opens a store that must exist already: reading commands never create one.
+    static func openExisting(_ dir: String, options: EventStoreOptions = EventStoreOptions()) async throws -> EventStore {
+        guard PosixFileSystem().exists(dir) else { throw CLIError("no store at \(dir)") }
+        return try await open(dir, options: options)
+    }
+
+    /// Runs `body` with the store open and closes the store whatever happens; a failure of
+    /// `body` wins over a failure to close.
+    static func using<Result>(_ store: EventStore, _ body: (EventStore) async throws -> Result) async throws -> Result {
+        let result: Result
+        do {
+            result = try await body(store)
+        } catch {
+            try? await store.close()
+            throw error
+        }
+        do { try await store.close() } catch { throw CLIError("closing the store failed: \(error)") }
+        return result
     }
 }
 

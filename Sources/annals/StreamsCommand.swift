@@ -1,13 +1,18 @@
 import Annals
 import ArgumentParser
-import Foundation
 
 /// `annals streams --dir D [--json]`: lists each stream with its state, version, event count and
 /// last timestamp, from the store's stream heads (no scan of the log).
 struct StreamsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "streams",
-        abstract: "List every stream with its version, event count and last timestamp.")
+        abstract: "List every stream with its version, event count and last timestamp.",
+        discussion: """
+            The table has one row per stream: its name, its state (live, softDeleted or tombstoned), its last \
+            readable version (- when none), its readable event count and the time of its last record. \
+            With --json, one object per stream per line: \
+            {"stream": S, "state": "live", "version": V or null, "eventCount": N, "lastTimestamp": ISO 8601 or null}.
+            """)
 
     @Option(name: .long, help: "The store directory.")
     var dir: String
@@ -16,48 +21,40 @@ struct StreamsCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let store = try await EventStore.open(directory: dir)
-        let infos = try store.streams()
-        for info in infos {
-            if json {
-                print(try JSONLine.encode(StreamLine(info)))
-            } else {
-                let version = info.version.map(String.init) ?? "-"
-                print("\(info.stream)\t\(info.state.rawValue)\tversion \(version)\tevents \(info.eventCount)\tlast \(JSONLine.iso8601(info.lastTimestampNanoseconds))")
-            }
+        let store = try await StoreAccess.openExisting(dir)
+        let infos = try await StoreAccess.using(store) { store in
+            do { return try store.streams() } catch { throw CLIError("listing streams failed: \(error)") }
         }
-        try await store.close()
-    }
-}
-
-/// One stream as a JSON line.
-struct StreamLine: Encodable {
-    var stream: String
-    var state: String
-    var version: UInt64?
-    var eventCount: UInt64
-    var lastTimestamp: String
-
-    init(_ info: StreamInfo) {
-        stream = info.stream.rawValue
-        state = info.state.rawValue
-        version = info.version
-        eventCount = info.eventCount
-        lastTimestamp = JSONLine.iso8601(info.lastTimestampNanoseconds)
-    }
-}
-
-/// Shared JSON-lines output helpers for the stream commands.
-enum JSONLine {
-    static func encode(_ value: some Encodable) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
+        StandardIO.write(json ? Self.jsonLines(infos) : Array((Self.table(infos) + "\n").utf8))
     }
 
-    /// ISO 8601 with milliseconds, UTC (`2026-11-23T04:38:12.243Z`).
-    static func iso8601(_ nanoseconds: Int64) -> String {
-        let date = Date(timeIntervalSince1970: Double(nanoseconds) / 1_000_000_000)
-        return date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+    static func table(_ infos: [StreamInfo]) -> String {
+        var rows = [["stream", "state", "version", "events", "last timestamp"]]
+        for info in infos {
+            rows.append([info.stream.rawValue, info.state.rawValue, info.version.map(String.init) ?? "-",
+                         String(info.eventCount), timestamp(info).map { $0 } ?? "-"])
+        }
+        return TextTable.render(rows) + "\n\(infos.count) stream(s)"
+    }
+
+    static func jsonLines(_ infos: [StreamInfo]) -> [UInt8] {
+        var writer = JSONWriter()
+        var output: [UInt8] = []
+        for info in infos {
+            writer.beginObject()
+            writer.field("stream", info.stream.rawValue)
+            writer.field("state", info.state.rawValue)
+            if let version = info.version { writer.field("version", version) } else { writer.field("version", rawJSON: Array("null".utf8)) }
+            writer.field("eventCount", info.eventCount)
+            if let time = timestamp(info) { writer.field("lastTimestamp", time) } else { writer.field("lastTimestamp", rawJSON: Array("null".utf8)) }
+            writer.endObject()
+            output += writer.finishLine()
+        }
+        return output
+    }
+
+    /// The last record's time, or nil when the store does not know it (stored as 0).
+    private static func timestamp(_ info: StreamInfo) -> String? {
+        info.lastTimestampNanoseconds > 0 ? Timestamps.iso8601(nanoseconds: info.lastTimestampNanoseconds) : nil
     }
 }

@@ -1,18 +1,29 @@
 import Annals
+import AnnalsLog
 import ArgumentParser
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
-/// `annals subscribe --dir D [--from P] [--category C] [--type T] [--stream S]`: follows the store
-/// live and writes one JSON line per event until interrupted.
+/// `annals subscribe --dir D [--from P] [--category C | --type T | --stream S]`: follows the store
+/// and writes one JSON line per event (the `annals read` format) until interrupted.
 struct SubscribeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "subscribe",
-        abstract: "Follow the store and print events as JSON lines until interrupted.")
+        abstract: "Follow the store and write events as JSON lines until interrupted.",
+        discussion: """
+            Writes the events from --from on (default: only new ones) in the `annals read` line format, then \
+            follows live appends. SIGINT or SIGTERM ends it cleanly with exit status 0. \
+            The store's LOCK file admits one process at a time, so while `annals subscribe` runs no other process \
+            can open the store: it shows the history from --from and then waits, and it cannot follow appends made \
+            by another process (such as `annals append`). Services that link Annals follow their own appends \
+            with EventStore.subscribe instead.
+            """)
 
     @Option(name: .long, help: "The store directory.")
     var dir: String
 
-    @Option(name: .long, help: "Start at this position (default: only new events).")
+    @Option(name: .long, help: "Start at this position (default: only events appended from now on).")
     var from: UInt64?
 
     @Option(name: .long, help: "Only events of streams in this category (the prefix before the first '-').")
@@ -30,43 +41,26 @@ struct SubscribeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let store = try await EventStore.open(directory: dir)
         let filter: EventFilter =
             if let category { .category(category) } else if let type { .eventType(type) } else if let stream { .stream(StreamName(stream)) } else { .all }
-        let start: SubscriptionStart = from.map { .position(LogPosition($0)) } ?? .end
-        for try await event in try store.subscribe(from: start, filter: filter) {
-            // print() buffers stdout when it is a pipe; write the line through at once instead.
-            FileHandle.standardOutput.write(Data((try JSONLine.encode(EventLine(event)) + "\n").utf8))
+        let start: SubscriptionStart = from.map { .position(LogPosition(rawValue: $0)) } ?? .end
+        // Signals become a cancellation; installed before the store opens, so an early signal
+        // is not lost either (it is queued until the handlers run).
+        let stop = InterruptSignals([SIGINT, SIGTERM])
+        signal(SIGPIPE, SIG_IGN)  // a reader that goes away is a write error, handled below
+        let store = try await StoreAccess.openExisting(dir)
+        try await StoreAccess.using(store) { store in
+            let subscription: Subscription
+            do { subscription = try store.subscribe(from: start, filter: filter) } catch { throw CLIError("cannot subscribe: \(error)") }
+            let follow = Task {
+                var writer = JSONWriter()
+                for try await event in subscription {
+                    guard StandardIO.write(RecordJSON.line(event, writer: &writer)) else { return }
+                }
+            }
+            stop.onSignal { follow.cancel() }
+            do { try await follow.value } catch { throw CLIError("subscription failed: \(error)") }
         }
-        try await store.close()
-    }
-}
-
-/// One event as a JSON line: data and metadata as text when they are UTF-8, else base64.
-struct EventLine: Encodable {
-    var position: UInt64
-    var stream: String
-    var version: UInt64
-    var type: String
-    var id: String
-    var timestamp: String
-    var data: String
-    var metadata: String
-    var encoding: String
-
-    init(_ event: RecordedEvent) {
-        position = event.position.rawValue
-        stream = event.stream.rawValue
-        version = event.version
-        type = event.type
-        id = event.id.uuidString.lowercased()
-        timestamp = JSONLine.iso8601(event.timestampNanoseconds)
-        let text = String(validating: event.data, as: UTF8.self)
-        let metaText = String(validating: event.metadata, as: UTF8.self)
-        if let text, let metaText {
-            (data, metadata, encoding) = (text, metaText, "utf8")
-        } else {
-            (data, metadata, encoding) = (Data(event.data).base64EncodedString(), Data(event.metadata).base64EncodedString(), "base64")
-        }
+        stop.cancel()
     }
 }

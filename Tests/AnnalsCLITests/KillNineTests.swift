@@ -18,7 +18,10 @@ import Testing
         defer { dir.remove() }
         let harness = KillNineHarness(directory: dir.path, seed: seed)
         var problems: [String] = []
-        while harness.kills < Self.killsPerSeed && problems.isEmpty {
+        // On a loaded machine the child may not reach its first acknowledgement before early
+        // kills; keep going (up to three times the kills) until something was acknowledged.
+        while problems.isEmpty && harness.kills < 3 * Self.killsPerSeed
+            && (harness.kills < Self.killsPerSeed || harness.acknowledgedTotal == 0) {
             problems += try harness.killOnce()
         }
         #expect(problems.isEmpty, "\(problems)")

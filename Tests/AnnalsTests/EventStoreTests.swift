@@ -96,6 +96,30 @@ import Testing
         }
     }
 
+    /// Proves a stream named twice in one multi-stream append keeps the given order in the log and
+    /// numbers and checks its second part after its first, by appending a, b, a and reading back.
+    @Test func multiStreamAppendKeepsInterleavedOrder() async throws {
+        try await withStore { store, _ in
+            let result = try await store.append([
+                StreamAppend(stream: "a", events: Fixtures.events(2, tag: "a1"), expectedVersion: .noStream),
+                StreamAppend(stream: "b", events: Fixtures.events(1, tag: "b1")),
+                StreamAppend(stream: "a", events: Fixtures.events(1, tag: "a2"), expectedVersion: .exact(1)),
+            ])
+            #expect(result.positions == LogPosition(1)...LogPosition(4))
+            #expect(result.streamVersions == ["a": 2, "b": 0])
+            let all = try await store.readAll()
+            #expect(all.map(\.stream) == ["a", "a", "b", "a"])
+            #expect(all.map(\.version) == [0, 1, 0, 2])
+            await #expect(throws: EventStoreError.wrongExpectedVersion(stream: "a", expected: .exact(2), actual: 3)) {
+                try await store.append([
+                    StreamAppend(stream: "a", events: Fixtures.events(1, tag: "a3")),
+                    StreamAppend(stream: "a", events: Fixtures.events(1, tag: "a4"), expectedVersion: .exact(2)),
+                ])
+            }
+            #expect(store.log.nextPosition == LogPosition(5))
+        }
+    }
+
     /// Proves stream heads and reads survive close and reopen, and the reopened store checks versions against them.
     @Test func reopenKeepsVersions() async throws {
         let dir = TemporaryDirectory("annals-streams")

@@ -65,7 +65,9 @@ public final class EventStore: Sendable {
     }
 
     /// Appends to several streams in one atomic batch: all of it is written, or none (when any
-    /// stream's expected version does not hold, or on failure).
+    /// stream's expected version does not hold, or on failure). The log holds the events in the
+    /// order given. A stream may appear more than once: each later part is checked against, and
+    /// numbered after, the version its earlier parts reach.
     @discardableResult
     public func append(_ streams: [StreamAppend]) async throws(EventStoreError) -> MultiAppendResult {
         let engine = self.engine

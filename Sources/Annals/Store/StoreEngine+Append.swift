@@ -86,21 +86,27 @@ extension StoreEngine {
         lock.broadcast()
     }
 
-    /// Checks each stream's expected version and numbers its events. Caller holds `lock`.
+    /// Checks each stream's expected version and numbers its events. A stream named again later
+    /// in the batch is checked against, and numbered after, what its earlier parts reached, as
+    /// if the parts were appended one after another. Caller holds `lock`.
     private func entries(for requests: [StreamAppend]) throws(EventStoreError) -> [LogEntry] {
         var entries: [LogEntry] = []
+        var nextVersions: [String: UInt64] = [:]  // streams this batch has numbered so far
         for request in requests {
             let head = heads[request.stream.rawValue] ?? StreamHead()
             if head.tombstoned { throw .streamTombstoned(request.stream) }
-            guard request.expectedVersion.accepts(actual: head.liveVersion) else {
-                throw .wrongExpectedVersion(stream: request.stream, expected: request.expectedVersion, actual: head.liveVersion)
+            let earlier = nextVersions[request.stream.rawValue]
+            let actual = earlier.map { $0 - 1 } ?? head.liveVersion
+            guard request.expectedVersion.accepts(actual: actual) else {
+                throw .wrongExpectedVersion(stream: request.stream, expected: request.expectedVersion, actual: actual)
             }
-            var version = head.nextVersion
+            var version = earlier ?? head.nextVersion
             for event in request.events {
                 entries.append(LogEntry(stream: request.stream.rawValue, eventType: event.type, streamVersion: version,
                                         eventID: event.id.eventID, metadata: event.metadata, payload: event.data))
                 version += 1
             }
+            nextVersions[request.stream.rawValue] = version
         }
         return entries
     }
@@ -146,13 +152,9 @@ extension StoreEngine {
 
     private static func validate(_ requests: [StreamAppend]) throws(EventStoreError) {
         guard !requests.isEmpty else { throw .invalidArgument("an append needs at least one stream") }
-        var names: Set<String> = []
         var ids: Set<EventID> = []
         for request in requests {
             try request.stream.validate()
-            guard names.insert(request.stream.rawValue).inserted else {
-                throw .invalidArgument("stream \(request.stream) appears twice in one append")
-            }
             guard !request.events.isEmpty else { throw .invalidArgument("an append to \(request.stream) needs at least one event") }
             for event in request.events {
                 guard ids.insert(event.id.eventID).inserted else {

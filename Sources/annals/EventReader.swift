@@ -1,0 +1,110 @@
+import Annals
+import AnnalsLog
+import Foundation
+
+/// Runs a `ReadQuery` page by page, writing each page's JSON lines as it comes, so memory stays
+/// bounded by one page however much the read returns.
+struct EventReader {
+    /// Events asked of the store at once.
+    static let pageEvents = 1024
+
+    let store: EventStore
+    /// Events still to write.
+    private(set) var remaining: Int
+    private var writer = JSONWriter()
+
+    init(store: EventStore, limit: Int) {
+        precondition(limit > 0, "a read writes at least one event")
+        self.store = store
+        self.remaining = limit
+    }
+
+    mutating func run(_ query: ReadQuery) async throws {
+        do {
+            switch query {
+            case .all(let from, let backward):
+                if backward { try await readAllBackward(from: from) } else { try await readFiltered(.all, type: nil, from: from ?? .first) }
+            case .stream(let stream, let fromVersion, let backward):
+                try await readStream(stream, from: fromVersion, backward: backward)
+            case .filtered(let category, let type, let start):
+                guard let first = try await position(of: start) else { return }
+                let filter: EventFilter = category.map { .category($0) } ?? type.map { .eventType($0) } ?? .all
+                try await readFiltered(filter, type: category != nil ? type : nil, from: first)
+            }
+        } catch let error as EventStoreError {
+            throw CLIError(Self.message(error))
+        }
+    }
+
+    /// Forward by position through events passing `filter`, and also of `type` when given.
+    private mutating func readFiltered(_ filter: EventFilter, type: String?, from start: LogPosition) async throws {
+        var cursor = start
+        while remaining > 0 {
+            let page = try await store.read(filter: filter, from: cursor, limit: Self.pageEvents)
+            guard let last = page.last else { return }
+            emit(type.map { type in page.filter { $0.type == type } } ?? page)
+            guard page.count == Self.pageEvents, last.position.rawValue < UInt64.max else { return }
+            cursor = last.position.advanced(by: 1)
+        }
+    }
+
+    private mutating func readAllBackward(from start: LogPosition?) async throws {
+        guard var cursor = start ?? store.log.lastPosition else { return }
+        while remaining > 0 {
+            let page = try await store.readAll(from: cursor, direction: .backward, limit: min(remaining, Self.pageEvents))
+            guard let last = page.last else { return }
+            emit(page)
+            guard page.count == Self.pageEvents, last.position > .first else { return }
+            cursor = LogPosition(rawValue: last.position.rawValue - 1)
+        }
+    }
+
+    private mutating func readStream(_ stream: StreamName, from version: UInt64?, backward: Bool) async throws {
+        var next = version
+        while remaining > 0 {
+            let page = try await store.read(stream: stream, from: next, direction: backward ? .backward : .forward,
+                                            limit: min(remaining, Self.pageEvents))
+            guard let last = page.last else { return }
+            emit(page)
+            guard page.count == Self.pageEvents else { return }
+            if backward {
+                guard last.version > 0 else { return }
+                next = last.version - 1
+            } else {
+                guard last.version < UInt64.max else { return }
+                next = last.version + 1
+            }
+        }
+    }
+
+    /// The position a filtered read starts at; nil when no event is that recent.
+    private func position(of start: ReadQuery.Start) async throws -> LogPosition? {
+        switch start {
+        case .position(let position):
+            return position
+        case .since(let nanoseconds):
+            return try await store.firstPosition(atOrAfter: Date(timeIntervalSince1970: Double(nanoseconds) / 1e9))
+        }
+    }
+
+    /// Writes up to `remaining` of `events`.
+    private mutating func emit(_ events: [RecordedEvent]) {
+        var output: [UInt8] = []
+        for event in events.prefix(remaining) {
+            output += RecordJSON.line(event, writer: &writer)
+        }
+        remaining -= min(remaining, events.count)
+        StandardIO.write(output)
+    }
+
+    static func message(_ error: EventStoreError) -> String {
+        switch error {
+        case .streamDeleted(let stream):
+            "stream \(stream) is deleted (soft delete); an append with --expected-version no-stream revives it"
+        case .streamTombstoned(let stream):
+            "stream \(stream) is hard-deleted: it can never be read or written again"
+        default:
+            "read failed: \(error)"
+        }
+    }
+}
