@@ -19,10 +19,12 @@ import Testing
         var acknowledged = 0
         // A fresh store every `killsPerStore` kills keeps each reopen-and-verify cheap in long runs
         // (CI runs exactly one store per seed).
-        for epoch in 0... where kills < Self.killsPerSeed && problems.isEmpty {
+        var epoch: UInt64 = 0
+        while kills < Self.killsPerSeed && problems.isEmpty {
+            defer { epoch += 1 }
             let dir = TemporaryDirectory("annals-kill9")
             defer { dir.remove() }
-            let harness = KillNineHarness(directory: dir.path, seed: seed &* 1_000 &+ UInt64(epoch))
+            let harness = KillNineHarness(directory: dir.path, seed: seed &* 1_000 &+ epoch)
             while harness.kills < Self.killsPerStore && kills < Self.killsPerSeed && problems.isEmpty {
                 problems += try harness.killOnce()
                 kills += 1
