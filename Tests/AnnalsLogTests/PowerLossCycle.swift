@@ -1,6 +1,5 @@
 import AnnalsTestSupport
 import Dispatch
-import Synchronization
 @testable import AnnalsLog
 
 /// One seeded power-loss run: several rounds of open (sometimes crashing inside recovery),
@@ -104,7 +103,7 @@ struct PowerLossCycle {
 
     /// Appends random batches from `threads` threads until the power goes; returns problems.
     private func appendUntilCrash(_ log: Log, fs: SimulatedFileSystem, ledger: AppendLedger, seed: UInt64) -> [String] {
-        let problems = Mutex<[String]>([])
+        let problems = Guarded<[String]>([])
         DispatchQueue.concurrentPerform(iterations: threads) { thread in
             var random = SeededRandom(seed: seed &+ UInt64(thread))
             for _ in 0..<Self.batchesPerThreadMax {

@@ -1,5 +1,4 @@
 public import AnnalsLog
-import Synchronization
 
 /// What a reliability test asked the log to store and what the log acknowledged, so that after
 /// a crash and reopen the store can be checked against it. Every batch carries a unique tag in
@@ -14,7 +13,7 @@ public final class AppendLedger: Sendable {
         var acknowledged: [UInt64: ClosedRange<LogPosition>] = [:]
     }
 
-    private let state = Mutex(State())
+    private let state = Guarded(State())
 
     public init() {}
 

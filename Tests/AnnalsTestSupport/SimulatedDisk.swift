@@ -1,5 +1,4 @@
 import AnnalsLog
-import Synchronization
 
 /// One write or truncation that reached the page cache but not yet the disk.
 enum PendingChange: Sendable {
@@ -141,10 +140,10 @@ public enum SimulatedErrno {
 
 /// The shared disk behind every boot's `SimulatedFileSystem` view.
 final class SimulatedDisk: Sendable {
-    let state: Mutex<DiskState>
+    let state: Guarded<DiskState>
 
     init(seed: UInt64, faults: FaultPlan) {
-        state = Mutex(DiskState(seed: seed, faults: faults))
+        state = Guarded(DiskState(seed: seed, faults: faults))
     }
 
     func withState<T: Sendable>(_ body: (inout DiskState) throws(LogError) -> T) throws(LogError) -> T {
