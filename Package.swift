@@ -67,6 +67,11 @@ let package = Package(
             swiftSettings: strictSwift
         ),
         .testTarget(
+            name: "AnnalsCLITests",
+            dependencies: ["AnnalsLog", "AnnalsTestSupport"],
+            swiftSettings: strictSwift
+        ),
+        .testTarget(
             name: "AnnalsLogTests",
             dependencies: ["AnnalsLog", "AnnalsTestSupport", "CCRC32C"],
             swiftSettings: strictSwift

@@ -3,6 +3,8 @@ import ArgumentParser
 struct AnnalsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "annals",
-        abstract: "Inspect and operate an Annals event store.",
-        subcommands: [])
+        abstract: "Operate an Annals event store: append, read, verify, inspect.",
+        subcommands: [
+            DemoCommand.self, AppendCommand.self, ReadCommand.self, VerifyCommand.self, StatsCommand.self,
+        ])
 }

@@ -27,6 +27,10 @@ public struct LogEntry: Sendable, Equatable {
         self.payload = payload
     }
 
+    /// Bytes this entry takes in a segment, header and padding included. A batch's entries must
+    /// add up to at most `Log.batchBytesMax`.
+    public var storedBytes: Int { RecordCodec.paddedBytes(encodedBytes) }
+
     /// Header plus body, before alignment padding.
     var encodedBytes: Int {
         Format.recordHeaderBytes + stream.utf8.count + eventType.utf8.count + metadata.count + payload.count

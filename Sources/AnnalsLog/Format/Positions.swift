@@ -9,7 +9,7 @@ public struct LogPosition: RawRepresentable, Hashable, Comparable, Sendable, Cus
     /// The position of the first record a store ever holds.
     public static let first = LogPosition(Format.firstPosition)
     /// "Before the first record": never names a record.
-    public static let none = LogPosition(0)
+    public static let beforeFirst = LogPosition(0)
 
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
     public var description: String { String(rawValue) }

@@ -29,10 +29,32 @@ final class PosixMutex: @unchecked Sendable {
     func wait() { pthread_cond_wait(condition, mutex) }
     func broadcast() { pthread_cond_broadcast(condition) }
 
+    /// Waits on a condition of its own (one waiter each, so a signal wakes exactly the thread
+    /// it is meant for); the caller holds this lock and re-checks its condition after.
+    func wait(on other: PosixCondition) { pthread_cond_wait(other.condition, mutex) }
+
     @inline(__always)
     func withLock<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
         lock()
         defer { unlock() }
         return try body()
     }
+}
+
+/// A condition variable used with a `PosixMutex`, for waking one particular waiter.
+final class PosixCondition: @unchecked Sendable {
+    let condition: UnsafeMutablePointer<pthread_cond_t>
+
+    init() {
+        condition = .allocate(capacity: 1)
+        precondition(pthread_cond_init(condition, nil) == 0, "pthread_cond_init failed")
+    }
+
+    deinit {
+        pthread_cond_destroy(condition)
+        condition.deallocate()
+    }
+
+    /// Wakes the waiter; the caller holds the mutex the waiter waits with.
+    func signal() { pthread_cond_signal(condition) }
 }

@@ -55,13 +55,26 @@ struct ActiveSegmentRecovery {
         }
         try classifyTail(file, scan: scan, fileSize: fileSize)
         let keptEnd = scan.outcome.lastBatchEndOffset
+        var mustSync = false
+        if clean == nil && keptEnd > scan.start {
+            try rewrite(file, from: scan.start, to: keptEnd)
+            mustSync = true
+        }
         if keptEnd < fileSize {
             report.bytesDropped = fileSize - keptEnd
             report.recordsDropped = scan.outcome.records - scan.outcome.recordsThroughLastBatchEnd
             report.droppedFrom = "\(name) at offset \(keptEnd)"
             try file.truncate(to: keptEnd)
-            try file.sync()
+            mustSync = true
         }
+        let alignedEnd = UInt64(alignUp(Int(keptEnd), to: Format.recordAlignmentBytes))
+        if alignedEnd > keptEnd {
+            // The cut fell inside the last record's padding. Restore the zeros, so the next
+            // record starts 8-byte aligned as the format requires (FORMAT.md §3).
+            try file.write(at: keptEnd, [UInt8](repeating: 0, count: Int(alignedEnd - keptEnd)))
+            mustSync = true
+        }
+        if mustSync { try file.sync() }
         report.recordsRecovered = scan.outcome.recordsThroughLastBatchEnd
         report.bytesScanned = fileSize - scan.start
         let entries = trusted + scan.entries.filter { UInt64($0.offset) < keptEnd }
@@ -74,12 +87,29 @@ struct ActiveSegmentRecovery {
         if scan.lastKept == nil { lastTimestamp = try previousTimestamp() }
         let indexFile = try fileSystem.open(joinPath(directory, indexName), writable: true)
         let segment = Segment(base: base, fileName: name, file: file, index: PositionIndex(base: base, entries: entries),
-                              dataEnd: keptEnd, nextPosition: nextPosition)
+                              dataEnd: alignedEnd, nextPosition: nextPosition)
         let writer = SegmentWriter(
             directory: directory, fileSystem: fileSystem, segment: segment, indexFile: indexFile,
-            capacity: header.capacityBytes, dataEnd: keptEnd, nextPosition: nextPosition, lastTimestamp: lastTimestamp,
+            capacity: header.capacityBytes, dataEnd: alignedEnd, nextPosition: nextPosition, lastTimestamp: lastTimestamp,
             indexEntries: entries)
         return (segment, writer)
+    }
+
+    /// Writes the kept, scanned tail again, so that the sync after it surely covers it. The
+    /// page cache can hold bytes that never reached the disk and never will: after a failed
+    /// fsync, Linux marks the unwritten pages clean. Served as is, they could vanish in a later
+    /// power loss and leave a hole under records acknowledged after this open.
+    private func rewrite(_ file: any StorageFile, from start: UInt64, to end: UInt64) throws(LogError) {
+        precondition(start < end, "nothing to rewrite")
+        var chunk = [UInt8](repeating: 0, count: Int(min(end - start, UInt64(SegmentScanner.chunkBytes))))
+        var offset = start
+        while offset < end {
+            let count = Int(min(end - offset, UInt64(chunk.count)))
+            if count < chunk.count { chunk.removeLast(chunk.count - count) }
+            try chunk.withMutableBytes { (raw) throws(LogError) in try file.readExactly(at: offset, into: raw, file: name) }
+            try file.write(at: offset, chunk)
+            offset += UInt64(count)
+        }
     }
 
     private func readHeader(_ file: any StorageFile) throws(LogError) -> SegmentHeader {
@@ -102,7 +132,7 @@ struct ActiveSegmentRecovery {
         scanner.stopAfterFirst = true
         _ = try scanner.scan(from: offset) { (view, _) throws(LogError) in
             matched = view.position == expected
-            expected = .none
+            expected = .beforeFirst
         }
         return matched
     }

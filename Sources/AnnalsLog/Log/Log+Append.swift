@@ -19,68 +19,60 @@ extension Log {
         guard paddedBytes <= batchBytesMax else {
             throw .invalid("a batch of \(paddedBytes) bytes does not fit in a segment of \(options.segmentBytes) bytes")
         }
-        let batch = PendingBatch(entries: entries, paddedBytes: paddedBytes)
+        let range = try enqueue(PendingBatch(entries: entries, paddedBytes: paddedBytes))
+        return range!
+    }
+
+    /// Makes every acknowledged record durable now, whatever the policy. Ordered with appends:
+    /// it covers every append acknowledged before it was called.
+    public func sync() throws(LogError) {
+        _ = try enqueue(PendingBatch(syncRequest: ()))
+    }
+
+    /// Joins the commit queue and waits until the request is done. The request at the front of
+    /// the queue is the leader: it commits every request queued behind it as one group, wakes
+    /// their callers, and wakes the new front, which leads the next group. (The shape of
+    /// LevelDB's writer queue: one wakeup per waiter, never a thundering herd.)
+    private func enqueue(_ request: PendingBatch) throws(LogError) -> ClosedRange<LogPosition>? {
         commitMutex.lock()
         defer { commitMutex.unlock() }
         try checkOpen()
         if let failure { throw failure }
-        queue.append(batch)
-        while batch.result == nil {
-            if leaderActive {
-                commitMutex.wait()
-                continue
-            }
-            leaderActive = true
-            let group = queue
-            queue.removeAll(keepingCapacity: true)
-            let failedEarlier = failure
-            commitMutex.unlock()
-            let outcome = failedEarlier.map { GroupOutcome(failingAll: group.count, with: $0) } ?? commitGroup(group)
-            commitMutex.lock()
-            for (pending, result) in zip(group, outcome.results) { pending.result = result }
-            if let poison = outcome.poison, failure == nil {
-                failure = LogError(.io, "an earlier write or sync failed (\(poison.message)); the store must be reopened",
-                                   file: poison.file, offset: poison.offset, errno: poison.errno)
-            }
-            leaderActive = false
-            commitMutex.broadcast()
+        queue.append(request)
+        while request.result == nil && queue.first !== request {
+            commitMutex.wait(on: request.wakeup)
         }
-        return try batch.result!.get()
+        if let result = request.result { return try result.get() }
+        lead()
+        return try request.result!.get()
     }
 
-    /// Makes every acknowledged record durable now, whatever the policy.
-    public func sync() throws(LogError) {
+    /// Runs with the commit mutex held, as the front of the queue; returns with it held.
+    private func lead() {
+        let group = queue
+        let failedEarlier = failure
+        commitMutex.unlock()
+        let outcome = failedEarlier.map { GroupOutcome(failingAll: group.count, with: $0) } ?? commitGroup(group)
         commitMutex.lock()
-        while leaderActive { commitMutex.wait() }
-        do throws(LogError) {
-            try checkOpen()
-            if let failure { throw failure }
-        } catch {
-            commitMutex.unlock()
-            throw error
+        for (request, result) in zip(group, outcome.results) { request.result = result }
+        if let poison = outcome.poison, failure == nil {
+            failure = LogError(.io, "an earlier write or sync failed (\(poison.message)); the store must be reopened",
+                               file: poison.file, offset: poison.offset, errno: poison.errno)
         }
-        leaderActive = true
-        commitMutex.unlock()
-        var poison: LogError?
-        do throws(WriterFailure) { try writer.flush(sync: true) } catch { poison = error.error }
-        commitMutex.lock()
-        if let poison, failure == nil { failure = LogError(.io, "sync failed: \(poison.message); the store must be reopened", file: poison.file, errno: poison.errno) }
-        leaderActive = false
-        commitMutex.broadcast()
-        let result = failure
-        commitMutex.unlock()
-        if let result { throw result }
+        queue.removeFirst(group.count)
+        for request in group.dropFirst() { request.wakeup.signal() }
+        if let next = queue.first { next.wakeup.signal() } else { commitMutex.broadcast() }
     }
 
-    /// Encodes, writes and (per policy) syncs one group of batches. Runs on the leader only,
+    /// Encodes, writes and (per policy) syncs one group of requests. Runs on the leader only,
     /// without the commit mutex, so the next group queues up meanwhile.
     func commitGroup(_ group: [PendingBatch]) -> GroupOutcome {
         let now = options.clock()
-        let syncEachGroup = options.durability == .always
+        let syncAtEnd = options.durability == .always || group.contains { $0.isSyncRequest }
         var outcome = GroupOutcome(results: Array(repeating: nil, count: group.count))
         var ranges: [ClosedRange<LogPosition>?] = Array(repeating: nil, count: group.count)
         var pending: [Int] = []
-        for (index, batch) in group.enumerated() {
+        for (index, batch) in group.enumerated() where !batch.isSyncRequest {
             if !writer.fits(batch.paddedBytes) && !writer.isEmpty {
                 do throws(WriterFailure) {
                     try writer.flush(sync: true)
@@ -89,7 +81,7 @@ extension Log {
                     let segment = try writer.roll(newCapacity: UInt64(options.segmentBytes), createdAt: now)
                     tableMutex.withLock { segments.append(segment) }
                 } catch {
-                    outcome.fail(from: pending + Array(index..<group.count), with: error)
+                    outcome.fail(from: Array(group.indices), with: error)
                     return outcome
                 }
             }
@@ -101,29 +93,31 @@ extension Log {
             ranges[index] = writer.encode(batch.entries, now: now)
             pending.append(index)
         }
+        pending += group.indices.filter { group[$0].isSyncRequest }
         do throws(WriterFailure) {
-            try writer.flush(sync: syncEachGroup)
+            try writer.flush(sync: syncAtEnd)
             publish(pending, ranges, into: &outcome)
         } catch {
             outcome.fail(from: pending, with: error)
         }
+        precondition(outcome.results.allSatisfy { $0 != nil }, "every request of a group gets a result")
         return outcome
     }
 
-    /// Marks flushed batches acknowledged and moves the committed watermark past them.
+    /// Marks flushed requests done and moves the committed watermark past them.
     private func publish(_ pending: [Int], _ ranges: [ClosedRange<LogPosition>?], into outcome: inout GroupOutcome) {
-        for index in pending { outcome.results[index] = .success(ranges[index]!) }
+        for index in pending { outcome.results[index] = .success(ranges[index]) }
         committedNext.store(writer.segment.committed.nextPosition.rawValue, ordering: .releasing)
     }
 }
 
-/// What one group commit did for each of its batches.
+/// What one group commit did for each of its requests.
 struct GroupOutcome {
-    var results: [Result<ClosedRange<LogPosition>, LogError>?]
+    var results: [Result<ClosedRange<LogPosition>?, LogError>?]
     /// Set when the store must refuse all further appends.
     var poison: LogError?
 
-    init(results: [Result<ClosedRange<LogPosition>, LogError>?]) {
+    init(results: [Result<ClosedRange<LogPosition>?, LogError>?]) {
         self.results = results
     }
 

@@ -20,10 +20,10 @@ public final class Log: @unchecked Sendable {
     /// The position after the last committed record: readers never pass it.
     let committedNext: Atomic<UInt64>
 
-    /// Guards the commit queue, the leader flag, `failure` and `isClosed`.
+    /// Guards the commit queue, `failure` and `isClosed`. The request at the front of the
+    /// queue is the leader; its broadcast on this mutex's condition says the queue is empty.
     let commitMutex = PosixMutex()
     var queue: [PendingBatch] = []
-    var leaderActive = false
     /// Set when an fsync (or an undo of a failed write) failed: from then on every append fails.
     var failure: LogError?
     var isClosed = false
@@ -78,14 +78,10 @@ public final class Log: @unchecked Sendable {
     public func close() throws(LogError) {
         intervalFlusher?.stop()
         let wasClosed: Bool = commitMutex.withLock {
-            while leaderActive { commitMutex.wait() }
             let was = isClosed
-            isClosed = true
+            isClosed = true  // new requests are refused; queued ones still commit
+            while !queue.isEmpty { commitMutex.wait() }
             isOpenForReads.store(false, ordering: .releasing)
-            leaderActive = true  // no one may commit from here on
-            for batch in queue { batch.result = .failure(LogError(.closed, "the log was closed before this batch committed")) }
-            queue.removeAll()
-            commitMutex.broadcast()
             return was
         }
         guard !wasClosed else { return }
@@ -100,7 +96,24 @@ public final class Log: @unchecked Sendable {
         try AtomicFile.write(fileSystem, directory: directory, name: SegmentFileName.cleanShutdownFile, bytes: marker.encode())
     }
 
+    func releaseLockForTesting() { storeLock.release() }
+
     func checkOpen() throws(LogError) {
         if isClosed { throw LogError(.closed, "the log is closed") }
+    }
+}
+
+extension Log {
+    /// Drops the log without syncing or writing the clean-shutdown marker, as a crash would,
+    /// and releases the lock so the same process can reopen the store. For tests only.
+    public func abandonForTesting() {
+        commitMutex.withLock {
+            isClosed = true
+            while !queue.isEmpty { commitMutex.wait() }
+            isOpenForReads.store(false, ordering: .releasing)
+        }
+        intervalFlusher?.stop()
+        for segment in segmentSnapshot { segment.file.close() }
+        releaseLockForTesting()
     }
 }

@@ -49,6 +49,9 @@ struct LogRecovery {
             }
         }
         logBases.sort()
+        if let first = logBases.first, first < .first {
+            throw .corruption("segment base \(first) is below the first position", file: SegmentFileName(base: first, kind: .log).description, offset: 0)
+        }
         for base in indexBases where !logBases.contains(base) {
             try removeLeftover(SegmentFileName(base: base, kind: .positionIndex).description, &report)
         }
@@ -123,8 +126,14 @@ struct LogRecovery {
     private func createEmptyStore(lock: any StorageLock, report: RecoveryReport) throws(LogError) -> Result {
         var report = report
         let base = LogPosition.first
-        let (log, index) = try SegmentWriter.createSegmentFiles(
-            fileSystem, directory: directory, base: base, capacity: UInt64(options.segmentBytes), createdAt: options.clock())
+        let files: (log: any StorageFile, index: any StorageFile)
+        do throws(WriterFailure) {
+            files = try SegmentWriter.createSegmentFiles(
+                fileSystem, directory: directory, base: base, capacity: UInt64(options.segmentBytes), createdAt: options.clock())
+        } catch {
+            throw error.error
+        }
+        let (log, index) = files
         let segment = Segment(
             base: base, fileName: SegmentFileName(base: base, kind: .log).description, file: log,
             index: PositionIndex(base: base), dataEnd: UInt64(Format.segmentHeaderBytes), nextPosition: base)

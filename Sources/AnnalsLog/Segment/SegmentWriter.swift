@@ -119,56 +119,62 @@ final class SegmentWriter: @unchecked Sendable {
     func roll(newCapacity: UInt64, createdAt: Int64) throws(WriterFailure) -> Segment {
         precondition(buffer.count == 0, "flush before rolling")
         try flush(sync: true)
-        do throws(LogError) {
-            try indexFile.sync()
-            let base = nextPosition
-            let (file, index) = try SegmentWriter.createSegmentFiles(
-                fileSystem, directory: directory, base: base, capacity: newCapacity, createdAt: createdAt)
-            let next = Segment(
-                base: base, fileName: SegmentFileName(base: base, kind: .log).description, file: file,
-                index: PositionIndex(base: base), dataEnd: UInt64(Format.segmentHeaderBytes), nextPosition: base)
-            indexFile.close()
-            segment = next
-            indexFile = index
-            capacity = newCapacity
-            dataEnd = UInt64(Format.segmentHeaderBytes)
-            syncedEnd = dataEnd
-            indexBuilder = PositionIndexFile.Builder()
-            indexEntriesInFile = 0
-            return next
-        } catch {
-            throw .writeFailed(error)
-        }
+        // The index is derived data: a failed sync of it costs a rebuild at the next open, never
+        // a record, so it fails this roll without poisoning the log.
+        do throws(LogError) { try indexFile.sync() } catch { throw .writeFailed(error) }
+        let base = nextPosition
+        let (file, index) = try SegmentWriter.createSegmentFiles(
+            fileSystem, directory: directory, base: base, capacity: newCapacity, createdAt: createdAt)
+        let next = Segment(
+            base: base, fileName: SegmentFileName(base: base, kind: .log).description, file: file,
+            index: PositionIndex(base: base), dataEnd: UInt64(Format.segmentHeaderBytes), nextPosition: base)
+        indexFile.close()
+        segment = next
+        indexFile = index
+        capacity = newCapacity
+        dataEnd = UInt64(Format.segmentHeaderBytes)
+        syncedEnd = dataEnd
+        indexBuilder = PositionIndexFile.Builder()
+        indexEntriesInFile = 0
+        return next
     }
 
     /// Creates `<base>.log` with its header and `<base>.pidx` with its header, syncs both and
-    /// the directory. Removes what it made if any step fails.
+    /// the directory. Removes what it made if any step fails. A failed write or create is
+    /// `.writeFailed`; a failed sync of the segment or the directory is `.poisoned`, because
+    /// after a failed fsync the state on disk is unknown (DESIGN: durability contract, rule 3).
     static func createSegmentFiles(
         _ fileSystem: any StorageFileSystem, directory: String, base: LogPosition, capacity: UInt64, createdAt: Int64
-    ) throws(LogError) -> (log: any StorageFile, index: any StorageFile) {
+    ) throws(WriterFailure) -> (log: any StorageFile, index: any StorageFile) {
         let logPath = joinPath(directory, SegmentFileName(base: base, kind: .log).description)
         let indexPath = joinPath(directory, SegmentFileName(base: base, kind: .positionIndex).description)
-        if fileSystem.exists(indexPath) { try fileSystem.remove(indexPath) }
-        let log = try fileSystem.create(logPath)
-        do throws(LogError) {
-            try log.write(at: 0, SegmentHeader(basePosition: base, capacityBytes: capacity, createdAt: createdAt).encode())
-            try log.sync()
-            let index = try fileSystem.create(indexPath)
-            do throws(LogError) {
-                try index.write(at: 0, PositionIndexHeader(basePosition: base, intervalBytes: UInt32(Format.positionIndexIntervalBytes)).encode())
-                try index.sync()
-                try fileSystem.syncDirectory(directory)
-            } catch {
-                index.close()
-                try? fileSystem.remove(indexPath)
-                throw error
-            }
+        var made: [(file: any StorageFile, path: String)] = []
+        do throws(WriterFailure) {
+            try step { () throws(LogError) in if fileSystem.exists(indexPath) { try fileSystem.remove(indexPath) } }
+            let log = try step { () throws(LogError) in try fileSystem.create(logPath) }
+            made.append((log, logPath))
+            let header = SegmentHeader(basePosition: base, capacityBytes: capacity, createdAt: createdAt).encode()
+            try step { () throws(LogError) in try log.write(at: 0, header) }
+            do throws(LogError) { try log.sync() } catch { throw .poisoned(error) }
+            let index = try step { () throws(LogError) in try fileSystem.create(indexPath) }
+            made.append((index, indexPath))
+            let indexHeader = PositionIndexHeader(basePosition: base, intervalBytes: UInt32(Format.positionIndexIntervalBytes)).encode()
+            try step { () throws(LogError) in try index.write(at: 0, indexHeader) }
+            try step { () throws(LogError) in try index.sync() }
+            do throws(LogError) { try fileSystem.syncDirectory(directory) } catch { throw .poisoned(error) }
             return (log, index)
         } catch {
-            log.close()
-            try? fileSystem.remove(logPath)
+            for (file, path) in made.reversed() {
+                file.close()
+                try? fileSystem.remove(path)
+            }
             throw error
         }
+    }
+
+    /// Runs one step whose failure leaves the disk as it was, so later appends may retry.
+    private static func step<T>(_ body: () throws(LogError) -> T) throws(WriterFailure) -> T {
+        do throws(LogError) { return try body() } catch { throw .writeFailed(error) }
     }
 
     /// Syncs everything written and closes the files.

@@ -1,0 +1,47 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// The benchmark suite is its own package so that the root's `swift build` / `swift test`
+/// never resolve or build GRDB, libpq or the benchmark harness.
+let strictSwift: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "AnnalsBenchmarks",
+    platforms: [.macOS(.v15)],
+    dependencies: [
+        .package(name: "Annals", path: ".."),
+        // The ARC metrics of the default RuntimeInterposer trait crash here: malloc counts only.
+        .package(url: "https://github.com/ordo-one/benchmark", exact: "1.38.1", traits: ["MallocInterposer"]),
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+    ],
+    targets: [
+        // libpq, PostgreSQL's own C client: a synchronous peer driver with no event loop in the way.
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        // Small C helpers: raw LZ4 calls for the machine-limit measurements.
+        .target(name: "CBenchSupport", linkerSettings: [.linkedLibrary("lz4")]),
+        .executableTarget(
+            name: "AnnalsBench",
+            dependencies: [
+                .product(name: "AnnalsLog", package: "Annals"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                "CLibPQ",
+                "CBenchSupport",
+            ],
+            swiftSettings: strictSwift
+        ),
+        .executableTarget(
+            name: "AnnalsMicro",
+            dependencies: [
+                .product(name: "AnnalsLog", package: "Annals"),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/AnnalsMicro",
+            swiftSettings: strictSwift,
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+    ]
+)

@@ -1,0 +1,57 @@
+/// The fixed part of docs/BENCHMARKS.md: how each figure is obtained.
+enum MethodText {
+    static let body = """
+        ## How each figure is measured
+
+        - **Workload.** `shared/workload/gen_events.py --events N --seed 1` (small: 100k events, full: 1M). Each JSON
+          line becomes one event: `stream`, `type` as the event type, the `data` object's compact JSON as the payload
+          (`data` column), the `metadata` object's compact JSON as metadata, and a per-stream counter as the stream
+          version. Every peer gets exactly the same bytes. MB/s of input counts whole JSON lines.
+        - **Ingest.** A new store or database per row. Batches are prepared before the clock starts. Annals: one
+          `Log.append` per batch, `.always` (fdatasync before acknowledging) or `.none`. SQLite through GRDB: WAL,
+          one transaction per batch, a cached prepared INSERT. PostgreSQL through libpq: BEGIN, one prepared INSERT
+          per event, COMMIT, sent as one pipeline per batch. Durable batch 1 runs for a fixed time, not the whole
+          workload (the note says how long). Disk MB/s divides the store's bytes by the ingest time.
+        - **64 concurrent appenders.** 64 threads each call `append` with one entry under `.always`; group
+          commit coalesces them into shared writes and syncs.
+        - **Full warm scan.** Annals: `forEachRecord` over the whole log (zero-copy views; each record's CRC is
+          checked), reading each payload's size and first byte. SQLite: `SELECT ... ORDER BY id` through a GRDB
+          cursor, reading the data blob without a copy. PostgreSQL: a server-side cursor fetched 10,000 rows at a
+          time. Best of several passes; the data was just written, so it is in the page cache.
+        - **Random whole-stream reads, hot.** The same seeded sample of streams on every peer, read whole, best of
+          several passes. **Annals has no stream index on main yet**, so its side reads each stream's known
+          positions with one `forEachRecord(from:limit: 1)` each: a stand-in until the stream layer's `.sidx`
+          lands, which will replace this measurement. SQLite and PostgreSQL use `WHERE stream = ? ORDER BY version`
+          on the `UNIQUE(stream, version)` index.
+        - **Open after a crash.** The workload is appended under `.none`; while the log is still open its files are
+          copied (what kill -9 leaves: the unsynced tail included, no clean-shutdown marker) and `Log.open` is
+          timed on the copy. Median of three copies.
+        - **Footprint.** Annals: the bytes of every file in the store directory (raw segments and their position
+          indexes). SQLite: the database file after `PRAGMA wal_checkpoint(TRUNCATE)`. PostgreSQL:
+          `pg_total_relation_size('events')`. **Sealed (LZ4) footprint is not measured yet: sealing is not on main.**
+        - **Machine limits.** fdatasync after a 4 KiB pwrite that extends the file, and after one over space already
+          written and synced (p50/p99); sequential 1 MiB pwrites each followed by fdatasync; memcpy of 64 MiB;
+          `CRC32C.checksum` over the workload's JSON bytes; raw LZ4 (liblz4, default level) over the JSON lines in
+          64 KiB and 256 KiB blocks.
+
+        - **Noise.** The machine has 2 cores and one virtual disk shared with other engineers' builds and tests, so
+          sync latency in particular moves between runs (p50 from about 0.2 ms to several ms has been seen). The
+          limits are measured in the same run for that reason: read each Annals figure against the limits beside it.
+
+        ## Micro-benchmarks (ordo-one/benchmark)
+
+        `Benchmarks/Benchmarks/AnnalsMicro` holds micro-benchmarks of the core (a 300-byte record appended under
+        `.none` and read back through `forEachRecord`, CRC32C of 4 KiB, random `record(at:)` on a warm store), with
+        baselines committed under `Benchmarks/.benchmarkBaselines/`. From `Benchmarks/`:
+
+        ```
+        swift package --allow-writing-to-package-directory benchmark baseline update main   # refresh the baseline
+        swift package benchmark baseline check main                                           # fail on a regression
+        swift package benchmark baseline compare main                                         # show the differences
+        ```
+
+        ARC metrics are off (they crash with this toolchain); the benchmarks report wall clock, throughput and
+        malloc counts.
+
+        """
+}

@@ -1,0 +1,51 @@
+/// Sizes and ranges of a store, for `annals stats` and monitoring.
+public struct LogStats: Sendable, Equatable {
+    public struct SegmentInfo: Sendable, Equatable {
+        /// The segment's file name.
+        public var file: String
+        /// "active" for the segment taking appends, "raw" for a full one.
+        public var state: String
+        public var firstPosition: LogPosition
+        /// Records in the segment.
+        public var records: UInt64
+        /// Bytes of the segment file.
+        public var bytes: UInt64
+        /// Bytes of its position index file.
+        public var indexBytes: UInt64
+    }
+
+    public var directory: String
+    public var segments: [SegmentInfo]
+    /// The first and last committed positions, nil for an empty store.
+    public var firstPosition: LogPosition?
+    public var lastPosition: LogPosition?
+    public var records: UInt64 { segments.reduce(0) { $0 + $1.records } }
+    public var bytes: UInt64 { segments.reduce(0) { $0 + $1.bytes } }
+    public var indexBytes: UInt64 { segments.reduce(0) { $0 + $1.indexBytes } }
+}
+
+extension Log {
+    public func stats() throws(LogError) -> LogStats {
+        try checkReadable()
+        let table = segmentSnapshot
+        let next = nextPosition
+        var infos: [LogStats.SegmentInfo] = []
+        for (number, segment) in table.enumerated() {
+            let end = number + 1 < table.count ? table[number + 1].base : next
+            let indexPath = joinPath(directory, SegmentFileName(base: segment.base, kind: .positionIndex).description)
+            let indexBytes = fileSize(indexPath)
+            infos.append(LogStats.SegmentInfo(
+                file: segment.fileName, state: number + 1 == table.count ? "active" : "raw",
+                firstPosition: segment.base, records: end.rawValue - segment.base.rawValue,
+                bytes: try segment.file.size(), indexBytes: indexBytes))
+        }
+        return LogStats(directory: directory, segments: infos, firstPosition: next > .first ? .first : nil, lastPosition: lastPosition)
+    }
+
+    /// The size of a file, or 0 if it cannot be opened (stats are informational).
+    private func fileSize(_ path: String) -> UInt64 {
+        guard let file = try? fileSystem.open(path, writable: false) else { return 0 }
+        defer { file.close() }
+        return (try? file.size()) ?? 0
+    }
+}

@@ -1,0 +1,39 @@
+import AnnalsLog
+import ArgumentParser
+
+/// The options every command that opens a store shares.
+struct StoreOptions: ParsableArguments {
+    @Option(name: .long, help: "The store directory (created if missing).")
+    var dir: String
+
+    @Option(name: .long, help: "Segment size in bytes for segments created from now on (\(LogOptions.segmentBytesMin)...\(LogOptions.segmentBytesMax)).")
+    var segmentSize: Int = LogOptions.segmentBytesDefault
+
+    @Option(name: .long, help: "When appends are acknowledged: always (after fdatasync), interval, or none.")
+    var durability: DurabilityChoice = .always
+
+    @Option(name: .long, help: "Sync interval in milliseconds for --durability interval.")
+    var intervalMs: Int = 100
+
+    func logOptions() -> LogOptions {
+        var options = LogOptions(segmentBytes: segmentSize)
+        switch durability {
+        case .always: options.durability = .always
+        case .interval: options.durability = .interval(milliseconds: intervalMs)
+        case .none: options.durability = .none
+        }
+        return options
+    }
+
+    func open() throws -> Log {
+        do {
+            return try Log.open(directory: dir, options: logOptions())
+        } catch {
+            throw CLIError("cannot open store \(dir): \(error)")
+        }
+    }
+}
+
+enum DurabilityChoice: String, ExpressibleByArgument, CaseIterable {
+    case always, interval, none
+}
