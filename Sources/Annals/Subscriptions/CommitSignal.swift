@@ -14,7 +14,7 @@ final class CommitSignal: Sendable {
     }
 
     private struct State {
-        var watermark = LogPosition.none
+        var watermark = LogPosition.beforeFirst
         var waiters: [Waiter] = []
         var nextID: UInt64 = 0
         var closed = false
