@@ -83,13 +83,13 @@ public struct Repository<A: Aggregate>: Sendable {
     /// means nothing to save: the loaded state is returned.
     @discardableResult
     public func execute(
-        id: String, maxAttempts: Int = 5, timestamp: Date? = nil, _ decide: (A) throws -> [A.Event]
+        id: String, maxAttempts: Int = 5, timestamp: Date? = nil, _ decide: (A) async throws -> [A.Event]
     ) async throws -> Loaded<A> {
         precondition(maxAttempts >= 1, "execute makes at least one attempt")
         var attempt = 1
         while true {
             let loaded = try await load(id: id)
-            let events = try decide(loaded.state)
+            let events = try await decide(loaded.state)
             if events.isEmpty { return loaded }
             let outcome: Result<Loaded<A>, AggregateError>
             do { outcome = .success(try await save(events, to: loaded, timestamp: timestamp)) } catch { outcome = .failure(error) }

@@ -37,7 +37,7 @@ struct SnapshotStore: Sendable {
     /// Adds `entry`, keeping the newest `SnapshotFile.entriesMax` entries of its schema version
     /// (entries of other schema versions can never be used again by this code, so they go).
     func save(_ entry: SnapshotEntry, for stream: StreamName) throws(LogError) {
-        try Self.writes.withLock { _ throws(LogError) in
+        try Self.writes.withLockThrowing { _ throws(LogError) in
             var entries = allEntries(for: stream).filter {
                 $0.schemaVersion == entry.schemaVersion && $0.streamVersion != entry.streamVersion
             }
@@ -55,7 +55,7 @@ struct SnapshotStore: Sendable {
 
     /// Removes `stream`'s snapshot file, if any.
     func remove(for stream: StreamName) throws(LogError) {
-        try Self.writes.withLock { _ throws(LogError) in
+        try Self.writes.withLockThrowing { _ throws(LogError) in
             let path = StoreFiles.path(directory, SnapshotFile.fileName(for: stream))
             if fileSystem.exists(path) { try fileSystem.remove(path) }
         }
@@ -78,7 +78,7 @@ struct SnapshotStore: Sendable {
 
 extension Locked {
     /// `withLock` that keeps a typed error.
-    func withLock<Result>(_ body: (inout Value) throws(LogError) -> Result) throws(LogError) -> Result {
+    func withLockThrowing<Result>(_ body: (inout Value) throws(LogError) -> Result) throws(LogError) -> Result {
         let outcome: Swift.Result<Result, LogError> = withLock { value in
             do throws(LogError) { return .success(try body(&value)) } catch { return .failure(error) }
         }
