@@ -94,6 +94,11 @@ let package = Package(
             swiftSettings: strictSwift
         ),
         .testTarget(
+            name: "GuideTests",
+            dependencies: ["Annals", "AnnalsSQLite", "AnnalsTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strictSwift
+        ),
+        .testTarget(
             name: "AnnalsLogTests",
             dependencies: ["AnnalsLog", "AnnalsTestSupport", "CCRC32C"],
             swiftSettings: strictSwift
