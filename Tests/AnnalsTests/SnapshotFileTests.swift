@@ -11,8 +11,8 @@ import Testing
         0x01, 0x00,  // 1 entry
         0x03, 0x00, 0x00, 0x00,  // stream name: 3 bytes
         0x15, 0x00, 0x00, 0x00,  // body: 21 bytes
-        0x00, 0x00, 0x00, 0x00,  // body CRC32C (filled in below)
-        0x00, 0x00, 0x00, 0x00,  // header CRC32C (filled in below)
+        0x42, 0x24, 0x95, 0xDE,  // body CRC32C 0xDE952442
+        0x81, 0xF1, 0x10, 0x10,  // header CRC32C 0x1010F181
         0x74, 0x2D, 0x31,  // "t-1"
         0x02, 0, 0, 0, 0, 0, 0, 0,  // stream version 2
         0x01, 0x00, 0x00, 0x00,  // schema version 1
@@ -29,9 +29,10 @@ import Testing
         return bytes
     }
 
-    /// Proves the encoder writes exactly the documented bytes, and the decoder reads them back.
+    /// Proves the encoder writes exactly the documented bytes (checksums included), and the decoder reads them back.
     @Test func matchesTheDocumentedLayout() throws {
-        let expected = Self.withChecksums(Self.example)
+        let expected = Self.example
+        #expect(Self.withChecksums(expected) == expected)
         let entry = SnapshotEntry(streamVersion: 2, schemaVersion: 1, state: Array("{}".utf8))
         #expect(SnapshotFile.encode(stream: "t-1", entries: [entry]) == expected)
         let decoded = try #require(SnapshotFile.decode(expected))
