@@ -17,6 +17,9 @@ let package = Package(
         .library(name: "AnnalsSQLite", targets: ["AnnalsSQLite"]),
         .executable(name: "annals", targets: ["annals"]),
         .executable(name: "annals-shop", targets: ["annals-shop"]),
+        .executable(name: "FuzzRecordDecoder", targets: ["FuzzRecordDecoder"]),
+        .executable(name: "FuzzSegmentOpen", targets: ["FuzzSegmentOpen"]),
+        .executable(name: "FuzzIndexOpen", targets: ["FuzzIndexOpen"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -76,6 +79,33 @@ let package = Package(
             name: "AnnalsTestSupport",
             dependencies: ["AnnalsLog"],
             path: "Tests/AnnalsTestSupport",
+            swiftSettings: strictSwift
+        ),
+        // libFuzzer targets (Fuzz/README.md): `swift build --sanitize=fuzzer --product <name>`.
+        // Without the sanitizer they link too, and replay the files they are given.
+        .target(name: "FuzzDriver", path: "Fuzz/FuzzDriver"),
+        .target(
+            name: "FuzzSupport",
+            dependencies: ["AnnalsLog", "AnnalsTestSupport"],
+            path: "Fuzz/FuzzSupport",
+            swiftSettings: strictSwift
+        ),
+        .executableTarget(
+            name: "FuzzRecordDecoder",
+            dependencies: ["FuzzDriver", "FuzzSupport"],
+            path: "Fuzz/FuzzRecordDecoder",
+            swiftSettings: strictSwift
+        ),
+        .executableTarget(
+            name: "FuzzSegmentOpen",
+            dependencies: ["FuzzDriver", "FuzzSupport"],
+            path: "Fuzz/FuzzSegmentOpen",
+            swiftSettings: strictSwift
+        ),
+        .executableTarget(
+            name: "FuzzIndexOpen",
+            dependencies: ["FuzzDriver", "FuzzSupport", "AnnalsLog", "AnnalsTestSupport"],
+            path: "Fuzz/FuzzIndexOpen",
             swiftSettings: strictSwift
         ),
         .testTarget(

@@ -5,6 +5,6 @@ struct AnnalsCommand: ParsableCommand {
         commandName: "annals",
         abstract: "Operate an Annals event store: append, read, verify, inspect.",
         subcommands: [
-            DemoCommand.self, AppendCommand.self, ReadCommand.self, VerifyCommand.self, StatsCommand.self,
+            DemoCommand.self, AppendCommand.self, ReadCommand.self, VerifyCommand.self, StatsCommand.self, SealCommand.self,
         ])
 }

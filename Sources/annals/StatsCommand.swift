@@ -28,9 +28,14 @@ struct StatsCommand: ParsableCommand {
                          ByteCount.text(segment.bytes), ByteCount.text(segment.indexBytes)])
         }
         let range = stats.firstPosition.map { "\($0)...\(stats.lastPosition!)" } ?? "empty"
-        return TextTable.render(rows) + "\n"
+        var summary = TextTable.render(rows) + "\n"
             + "segments \(stats.segments.count), records \(stats.records), positions \(range), "
             + "log \(ByteCount.text(stats.bytes)), indexes \(ByteCount.text(stats.indexBytes))"
+        summary += "\nraw segments \(ByteCount.text(stats.rawBytes)); sealed segments \(ByteCount.text(stats.sealedBytes))"
+        if let ratio = stats.sealedRatio {
+            summary += " holding \(ByteCount.text(stats.sealedRecordBytes)) of records (\(SealCommand.format(ratio))x smaller)"
+        }
+        return summary
     }
 
     static func json(_ stats: LogStats) -> [UInt8] {
@@ -41,6 +46,10 @@ struct StatsCommand: ParsableCommand {
         writer.field("records", stats.records)
         writer.field("bytes", stats.bytes)
         writer.field("indexBytes", stats.indexBytes)
+        writer.field("rawSegmentBytes", stats.rawBytes)
+        writer.field("sealedSegmentBytes", stats.sealedBytes)
+        writer.field("sealedRecordBytes", stats.sealedRecordBytes)
+        writer.field("sealedRatio", rawJSON: Array((stats.sealedRatio.map { SealCommand.format($0) } ?? "null").utf8))
         writer.field("firstPosition", rawJSON: Array((stats.firstPosition.map { String($0.rawValue) } ?? "null").utf8))
         writer.field("lastPosition", rawJSON: Array((stats.lastPosition.map { String($0.rawValue) } ?? "null").utf8))
         var list: [UInt8] = [UInt8(ascii: "[")]
@@ -52,6 +61,7 @@ struct StatsCommand: ParsableCommand {
             item.field("firstPosition", segment.firstPosition.rawValue)
             item.field("records", segment.records)
             item.field("bytes", segment.bytes)
+            item.field("recordBytes", segment.recordBytes)
             item.field("indexBytes", segment.indexBytes)
             item.endObject()
             if number > 0 { list.append(UInt8(ascii: ",")) }

@@ -15,8 +15,12 @@ struct StoreOptions: ParsableArguments {
     @Option(name: .long, help: "Sync interval in milliseconds for --durability interval.")
     var intervalMs: Int = 100
 
+    @Option(name: .long, help: "Seal full segments in the background (background) or only with `annals seal` (manual).")
+    var sealing: SealingChoice = .background
+
     func logOptions() -> LogOptions {
         var options = LogOptions(segmentBytes: segmentSize)
+        options.sealing = sealing == .background ? .background : .manual
         switch durability {
         case .always: options.durability = .always
         case .interval: options.durability = .interval(milliseconds: intervalMs)
@@ -36,4 +40,8 @@ struct StoreOptions: ParsableArguments {
 
 enum DurabilityChoice: String, ExpressibleByArgument, CaseIterable {
     case always, interval, none
+}
+
+enum SealingChoice: String, ExpressibleByArgument, CaseIterable {
+    case background, manual
 }

@@ -66,17 +66,17 @@ import Testing
         let dir = TemporaryDirectory()
         defer { dir.remove() }
         let lines = (0..<200).map { #"{"stream":"s-\#($0 % 7)","type":"T","data":{"n":\#($0)}}"# }.joined(separator: "\n")
-        #expect(try CLIProcess.run(["append", "--dir", dir.path, "--segment-size", "4096"], input: lines).status == 0)
-        #expect(try CLIProcess.run(["verify", "--dir", dir.path]).status == 0)
+        #expect(try CLIProcess.run(["append", "--dir", dir.path, "--segment-size", "4096", "--sealing", "manual"], input: lines).status == 0)
+        #expect(try CLIProcess.run(["verify", "--dir", dir.path, "--sealing", "manual"]).status == 0)
         let logs = FileBytes.names(in: dir.path, suffix: ".log")
         let active = dir.file(logs.last!)
         try? PosixFileSystem().remove(dir.file("CLEAN"))
         FileBytes.truncate(active, to: FileBytes.read(active).count - 5)
-        let torn = try CLIProcess.run(["verify", "--dir", dir.path])
+        let torn = try CLIProcess.run(["verify", "--dir", dir.path, "--sealing", "manual"])
         #expect(torn.status == 0)
         #expect(torn.stdout.contains("recovered: dropped a torn tail"))
         FileBytes.flipBit(dir.file(logs[0]), byte: 200, bit: 4)
-        let corrupt = try CLIProcess.run(["verify", "--dir", dir.path, "--json"])
+        let corrupt = try CLIProcess.run(["verify", "--dir", dir.path, "--json", "--sealing", "manual"])
         #expect(corrupt.status != 0)
         #expect(corrupt.stdout.contains(logs[0]))
     }
@@ -106,5 +106,31 @@ import Testing
         #expect(result.status != 0)
         #expect(result.status < 128, "terminated by a signal: \(result.status)")
         #expect(!result.stderr.isEmpty)
+    }
+}
+
+@Suite struct CLISealTests {
+    /// Proves `annals seal` seals every full segment with a progress line each, that stats then
+    /// shows sealed bytes and a ratio, and that every record still reads back identically.
+    @Test func sealThenStatsThenRead() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let lines = (0..<400).map { #"{"stream":"order-\#($0 % 9)","type":"ItemAdded","data":{"sku":"SKU-\#($0 % 50)","quantity":\#($0 % 4),"note":"a fairly repetitive note"}}"# }
+        for chunk in stride(from: 0, to: lines.count, by: 40) {
+            let input = lines[chunk..<(chunk + 40)].joined(separator: "\n")
+            #expect(try CLIProcess.run(["append", "--dir", dir.path, "--segment-size", "8192"], input: input).status == 0)
+        }
+        let before = try CLIProcess.run(["read", "--dir", dir.path]).stdout
+        let seal = try CLIProcess.run(["seal", "--dir", dir.path])
+        #expect(seal.status == 0, "\(seal.stderr)")
+        let stats = try CLIProcess.run(["stats", "--dir", dir.path, "--json"])
+        #expect(stats.stdout.contains(#""sealedRatio":"#))
+        #expect(!stats.stdout.contains(#""sealedRatio":null"#))
+        #expect(!stats.stdout.contains(#""state":"raw""#))
+        #expect(FileBytes.names(in: dir.path, suffix: ".sealed").count >= 3)
+        #expect(try CLIProcess.run(["read", "--dir", dir.path]).stdout == before)
+        #expect(try CLIProcess.run(["verify", "--dir", dir.path]).status == 0)
+        let again = try CLIProcess.run(["seal", "--dir", dir.path])
+        #expect(again.stdout.contains("nothing to seal"))
     }
 }

@@ -20,6 +20,9 @@ import Testing
     @Test(arguments: seeds)
     func alwaysLosesNothingAcknowledged(seed: UInt64) throws {
         let outcome = try PowerLossCycle(seed: seed, threads: 3, durability: .always).run(rounds: 4)
+        if getenv("ANNALS_RELIABILITY_SUMMARY") != nil {
+            print("power-loss seed \(seed): crashes \(outcome.crashes) acknowledged \(outcome.acknowledged) bytesDropped \(outcome.bytesDropped) problems \(outcome.problems.count)")
+        }
         #expect(outcome.problems.isEmpty, "seed \(seed): \(outcome.problems)")
         #expect(outcome.acknowledged > 0, "seed \(seed): nothing was acknowledged, so nothing was tested")
     }

@@ -1,5 +1,8 @@
 import AnnalsTestSupport
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 @testable import AnnalsLog
 
 /// Every byte: the active segment of a real store (PosixFileSystem, temp directory) cut at
@@ -56,7 +59,11 @@ import Testing
         let store = Self.store
         let record = store.layout[store.layout.count - fromEnd]
         let end = record.offset + RecordCodec.paddedBytes(record.length)
-        for cut in stride(from: record.offset + fromEnd % medium.byteStride, to: end, by: medium.byteStride) {
+        let cuts = stride(from: record.offset + fromEnd % medium.byteStride, to: end, by: medium.byteStride)
+        if getenv("ANNALS_RELIABILITY_SUMMARY") != nil {
+            print("truncation \(medium.rawValue) record -\(fromEnd): \(Array(cuts).count) cuts")
+        }
+        for cut in cuts {
             let segment = Array(store.segment[0..<cut])
             switch medium {
             case .simulated:

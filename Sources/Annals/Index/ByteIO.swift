@@ -64,8 +64,8 @@ enum StoreFiles {
         return try? file.map(length: Int(size))
     }
 
-    /// Replaces `name` atomically: temp file, optional fsync, rename, optional directory fsync.
-    /// Derived files skip the syncs: a torn or empty one fails its checksum and is rebuilt.
+    /// Replaces `name` atomically: temp file, fsync (when `durable`), rename, directory fsync
+    /// (when `durable`). Without the syncs a crash may leave the old file, none, or a torn one.
     static func replace(
         _ fileSystem: any StorageFileSystem, directory: String, name: String, bytes: [UInt8], durable: Bool
     ) throws(LogError) {

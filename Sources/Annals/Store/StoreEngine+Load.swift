@@ -65,10 +65,12 @@ extension StoreEngine {
         return index
     }
 
-    /// Writes a full segment's three index files and maps them.
+    /// Writes a full segment's three index files durably and maps them. They could be rebuilt
+    /// from the log, but syncing them (once per segment) keeps a crash from costing a rescan of
+    /// every recent segment on the next open.
     func writeFiles(of index: OpenSegmentIndex, end: LogPosition, reportAsRebuilt: Bool) throws(LogError) -> FullSegmentIndex {
         for (kind, bytes) in index.encodeFiles(end: end, hash: hash) {
-            try StoreFiles.replace(fileSystem, directory: directory, name: kind.fileName(base: index.base), bytes: bytes, durable: false)
+            try StoreFiles.replace(fileSystem, directory: directory, name: kind.fileName(base: index.base), bytes: bytes, durable: true)
             if reportAsRebuilt { report.indexesRebuilt.append(kind.fileName(base: index.base)) }
         }
         if reportAsRebuilt {
@@ -83,6 +85,6 @@ extension StoreEngine {
 
     func writeHeads(_ heads: [String: StreamHead], coveredNext: LogPosition) throws(LogError) {
         try StoreFiles.replace(fileSystem, directory: directory, name: StreamHeadsFile.fileName,
-                               bytes: StreamHeadsFile.encode(heads, coveredNext: coveredNext), durable: false)
+                               bytes: StreamHeadsFile.encode(heads, coveredNext: coveredNext), durable: true)
     }
 }

@@ -10,7 +10,7 @@ struct ActiveSegmentRecovery {
     let base: LogPosition
     /// The clean-shutdown marker, if the last close was clean and left this segment active.
     let clean: CleanShutdownMarker?
-    let previous: Segment?
+    let previous: (any SegmentSource)?
 
     var name: String { SegmentFileName(base: base, kind: .log).description }
     var indexName: String { SegmentFileName(base: base, kind: .positionIndex).description }
@@ -189,7 +189,7 @@ struct ActiveSegmentRecovery {
         guard let previous else { return 0 }
         let last = LogPosition(base.rawValue - 1)
         var timestamp: Int64?
-        try previous.forEachRecord(from: last, limit: 1) { (view) throws(LogError) -> Bool in
+        try previous.forEachRecord(from: last, limit: 1, through: nil) { (view) throws(LogError) -> Bool in
             timestamp = view.timestamp
             return false
         }

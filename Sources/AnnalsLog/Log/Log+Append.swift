@@ -80,6 +80,7 @@ extension Log {
                     pending.removeAll()
                     let segment = try writer.roll(newCapacity: UInt64(options.segmentBytes), createdAt: now)
                     tableMutex.withLock { segments.append(segment) }
+                    sealer?.schedule()
                 } catch {
                     outcome.fail(from: Array(group.indices), with: error)
                     return outcome

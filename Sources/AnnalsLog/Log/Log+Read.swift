@@ -72,7 +72,7 @@ extension Log {
     }
 
     /// The index of the segment holding `position` in a table sorted by base.
-    static func segmentIndex(containing position: LogPosition, in table: [Segment]) -> Int? {
+    static func segmentIndex(containing position: LogPosition, in table: [any SegmentSource]) -> Int? {
         var low = 0
         var high = table.count  // entries before `low` have base <= position
         while low < high {

@@ -4,6 +4,9 @@ extension Log {
     /// against the record it points at. Unlike open, which trusts full segments, this reads all.
     /// It reports problems rather than throwing, so one bad file does not hide the others.
     public func verify() -> VerifyReport {
+        // No seal may swap or delete a segment's files while they are being checked.
+        sealMutex.lock()
+        defer { sealMutex.unlock() }
         var report = VerifyReport()
         let table = segmentSnapshot
         var expected = LogPosition.first
@@ -15,7 +18,11 @@ extension Log {
             }
             expected = segment.base
             do throws(LogError) {
-                try verify(segment, through: end, expected: &expected, into: &report)
+                if let sealed = segment as? SealedSegment {
+                    verify(sealed, through: end, expected: &expected, into: &report)
+                } else if let raw = segment as? Segment {
+                    try verify(raw, through: end, expected: &expected, into: &report)
+                }
             } catch {
                 report.add(error, defaultFile: segment.fileName)
                 expected = end
@@ -24,8 +31,19 @@ extension Log {
         return report
     }
 
+    /// A sealed segment's full check (FORMAT.md §6): `SealedSegment.verify` reads every block.
+    private func verify(_ segment: SealedSegment, through end: LogPosition, expected: inout LogPosition, into report: inout VerifyReport) {
+        for problem in segment.verify() { report.add(problem, defaultFile: segment.fileName) }
+        report.recordsChecked += Int(segment.footer.recordCount)
+        report.bytesChecked += segment.fileBytes
+        if segment.endPosition != end {
+            report.add(segment.fileName, nil, "sealed records end at position \(segment.endPosition.rawValue - 1), expected \(end.rawValue - 1)")
+        }
+        expected = end
+    }
+
     private func verify(_ segment: Segment, through end: LogPosition, expected: inout LogPosition, into report: inout VerifyReport) throws(LogError) {
-        try LogRecovery(directory: directory, options: options).checkHeader(segment.file, name: segment.fileName, base: segment.base)
+        try LogRecovery(directory: directory, options: options, blockCache: blockCache).checkHeader(segment.file, name: segment.fileName, base: segment.base)
         let (dataEnd, _) = segment.committed
         var offsets: [LogPosition: UInt64] = [:]
         let index = segment.indexSnapshot

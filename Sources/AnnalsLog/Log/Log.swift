@@ -16,7 +16,8 @@ public final class Log: @unchecked Sendable {
 
     /// Guards the segment table. Readers take a snapshot; the leader appends on roll.
     let tableMutex = PosixMutex()
-    var segments: [Segment]
+    /// Raw and sealed segments by base; the last is the active one (always raw).
+    var segments: [any SegmentSource]
     /// The position after the last committed record: readers never pass it.
     let committedNext: Atomic<UInt64>
 
@@ -32,16 +33,29 @@ public final class Log: @unchecked Sendable {
     let writer: SegmentWriter
     private let storeLock: any StorageLock
     var intervalFlusher: IntervalFlusher?
+    /// Decompressed sealed blocks, shared by all sealed segments (`LogOptions.blockCacheBytes`).
+    let blockCache: BlockCache
+    /// Held for the whole of a seal, so background and manual seals never overlap.
+    let sealMutex = PosixMutex()
+    /// Set once at open under `.background` sealing.
+    private(set) var sealer: BackgroundSealer?
 
     /// Opens (creating if needed) the store in `directory`, recovering from any crash.
     /// Fails with `.conflict` when another process has it open.
     public static func open(directory: String, options: LogOptions = LogOptions()) throws(LogError) -> Log {
         try options.validate()
-        let recovered = try LogRecovery(directory: directory, options: options).recover()
-        return Log(directory: directory, options: options, recovered: recovered)
+        let cache = BlockCache(capacityBytes: options.blockCacheBytes)
+        let recovered = try LogRecovery(directory: directory, options: options, blockCache: cache).recover()
+        let log = Log(directory: directory, options: options, recovered: recovered, blockCache: cache)
+        if options.sealing == .background {
+            log.sealer = BackgroundSealer(log: log)
+            log.sealer?.schedule()  // full raw segments left by an earlier run
+        }
+        return log
     }
 
-    private init(directory: String, options: LogOptions, recovered: LogRecovery.Result) {
+    private init(directory: String, options: LogOptions, recovered: LogRecovery.Result, blockCache: BlockCache) {
+        self.blockCache = blockCache
         self.directory = directory
         self.options = options
         self.fileSystem = options.fileSystem
@@ -71,7 +85,7 @@ public final class Log: @unchecked Sendable {
         return next == .first ? nil : LogPosition(next.rawValue - 1)
     }
 
-    var segmentSnapshot: [Segment] { tableMutex.withLock { segments } }
+    var segmentSnapshot: [any SegmentSource] { tableMutex.withLock { segments } }
 
     /// Syncs all written records, writes the clean-shutdown marker and releases the lock.
     /// Later calls fail with `.closed`. Closing twice is harmless.
@@ -85,9 +99,10 @@ public final class Log: @unchecked Sendable {
             return was
         }
         guard !wasClosed else { return }
+        stopSealing()
         defer {
             storeLock.release()
-            for segment in segmentSnapshot { segment.file.close() }
+            for segment in segmentSnapshot { segment.close() }
         }
         if let failure { throw failure }
         do throws(WriterFailure) { try writer.close() } catch { throw error.error }
@@ -113,7 +128,8 @@ extension Log {
             isOpenForReads.store(false, ordering: .releasing)
         }
         intervalFlusher?.stop()
-        for segment in segmentSnapshot { segment.file.close() }
+        stopSealing()
+        for segment in segmentSnapshot { segment.close() }
         releaseLockForTesting()
     }
 }

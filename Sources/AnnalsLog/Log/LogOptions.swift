@@ -21,6 +21,17 @@ public enum Durability: Sendable, Equatable, CustomStringConvertible {
     }
 }
 
+/// When full segments are sealed into compressed `.sealed` files (FORMAT.md §6).
+public enum SealingMode: Sendable, Equatable {
+    /// Each segment is sealed on a background queue soon after it fills (and any full raw
+    /// segment found on open is sealed then). Appends never wait for it.
+    case background
+    /// Only `Log.sealFullSegments(progress:)` seals (the `annals seal` command). The default
+    /// for now: the seeded power-loss and fault suites replay file-system steps exactly, which
+    /// a background thread touching files would make nondeterministic.
+    case manual
+}
+
 /// How a log is opened.
 public struct LogOptions: Sendable {
     public var durability: Durability
@@ -33,19 +44,36 @@ public struct LogOptions: Sendable {
     public var fileSystem: any StorageFileSystem
     /// Source of "now" for record timestamps, in nanoseconds since 1970.
     public var clock: @Sendable () -> Int64
+    /// When full segments are sealed.
+    public var sealing: SealingMode
+    /// Raw bytes per compressed block of a sealed segment: larger compresses better, smaller
+    /// makes a cold point read decompress less.
+    public var blockBytes: Int
+    /// The bound, in decoded bytes, of the cache of decompressed sealed blocks.
+    public var blockCacheBytes: Int
+    /// 0 seals with plain LZ4; 1...12 with LZ4HC at that level (slower, smaller).
+    public var sealCompressionLevel: Int
 
     public init(
         durability: Durability = .always,
         segmentBytes: Int = LogOptions.segmentBytesDefault,
         logger: Logger = Logger(label: "annals.log", factory: { _ in SwiftLogNoOpLogHandler() }),
         fileSystem: any StorageFileSystem = PosixFileSystem(),
-        clock: @escaping @Sendable () -> Int64 = LogOptions.systemClock
+        clock: @escaping @Sendable () -> Int64 = LogOptions.systemClock,
+        sealing: SealingMode = .manual,
+        blockBytes: Int = LogOptions.blockBytesDefault,
+        blockCacheBytes: Int = LogOptions.blockCacheBytesDefault,
+        sealCompressionLevel: Int = LogOptions.sealCompressionLevelDefault
     ) {
         self.durability = durability
         self.segmentBytes = segmentBytes
         self.logger = logger
         self.fileSystem = fileSystem
         self.clock = clock
+        self.sealing = sealing
+        self.blockBytes = blockBytes
+        self.blockCacheBytes = blockCacheBytes
+        self.sealCompressionLevel = sealCompressionLevel
     }
 
     /// The smallest, largest and default segment sizes, in bytes.
@@ -54,6 +82,9 @@ public struct LogOptions: Sendable {
     public static let segmentBytesDefault = Format.segmentBytesDefault
     /// The largest record, header included.
     public static let recordBytesMax = Format.recordBytesMax
+    public static let blockBytesDefault = Format.sealedBlockBytesDefault
+    public static let blockCacheBytesDefault = 64 * 1024 * 1024
+    public static let sealCompressionLevelDefault = Format.sealedCompressionLevelDefault
 
     public static let systemClock: @Sendable () -> Int64 = {
         var now = timespec()
@@ -64,6 +95,13 @@ public struct LogOptions: Sendable {
     func validate() throws(LogError) {
         guard segmentBytes >= Format.segmentBytesMin, segmentBytes <= Format.segmentBytesMax else {
             throw .invalid("segment size must be \(Format.segmentBytesMin)...\(Format.segmentBytesMax) bytes, got \(segmentBytes)")
+        }
+        guard blockBytes >= Format.sealedBlockBytesMin, blockBytes <= Format.sealedBlockBytesMax else {
+            throw .invalid("block size must be \(Format.sealedBlockBytesMin)...\(Format.sealedBlockBytesMax) bytes, got \(blockBytes)")
+        }
+        guard blockCacheBytes >= 0 else { throw .invalid("the block cache bound must not be negative, got \(blockCacheBytes)") }
+        guard (0...Format.sealedCompressionLevelMax).contains(sealCompressionLevel) else {
+            throw .invalid("the seal compression level must be 0...\(Format.sealedCompressionLevelMax), got \(sealCompressionLevel)")
         }
         if case .interval(let milliseconds) = durability, milliseconds <= 0 {
             throw .invalid("the sync interval must be positive, got \(milliseconds) ms")

@@ -7,6 +7,10 @@
 ///   data: rebuilt from its segment, and the rebuild is reported.
 /// - A last segment whose header never fully reached the disk, with no records, is an
 ///   interrupted roll: removed, and the segment before it becomes active again.
+/// - A sealed segment is loaded from its trailer, footer and block index, without a scan.
+///   If its raw segment is still there (a crash between the seal's rename and the raw file's
+///   deletion), the sealed copy is verified in full: trusted, it stays and the raw one goes;
+///   otherwise it goes and the raw one is sealed again later (FORMAT.md §6).
 /// - In the active segment, records after the last complete batch are a torn tail: cut off and
 ///   reported (a batch is atomic, so its leading records go with it).
 /// - But bad bytes followed by a valid later record, or any bad record in a store that was
@@ -14,7 +18,7 @@
 ///   nothing is cut. Acknowledged data is never dropped silently.
 struct LogRecovery {
     struct Result {
-        var segments: [Segment]
+        var segments: [any SegmentSource]
         var writer: SegmentWriter
         var lock: any StorageLock
         var report: RecoveryReport
@@ -22,6 +26,7 @@ struct LogRecovery {
 
     let directory: String
     let options: LogOptions
+    let blockCache: BlockCache
     var fileSystem: any StorageFileSystem { options.fileSystem }
 
     func recover() throws(LogError) -> Result {
@@ -40,18 +45,21 @@ struct LogRecovery {
         let names = try fileSystem.list(directory)
         var logBases: [LogPosition] = []
         var indexBases: Set<LogPosition> = []
+        var sealedBases: Set<LogPosition> = []
         for name in names {
             if SegmentFileName.isTemporary(name) {
                 try removeLeftover(name, &report)
             } else if let parsed = SegmentFileName(parsing: name) {
                 if parsed.kind == .log { logBases.append(parsed.base) }
                 if parsed.kind == .positionIndex { indexBases.insert(parsed.base) }
+                if parsed.kind == .sealed { sealedBases.insert(parsed.base) }
             }
         }
         logBases.sort()
         if let first = logBases.first, first < .first {
             throw .corruption("segment base \(first) is below the first position", file: SegmentFileName(base: first, kind: .log).description, offset: 0)
         }
+        try resolveSealedPairs(&logBases, &sealedBases, &report)
         for base in indexBases where !logBases.contains(base) {
             try removeLeftover(SegmentFileName(base: base, kind: .positionIndex).description, &report)
         }
@@ -60,14 +68,15 @@ struct LogRecovery {
         if try dropInterruptedRoll(&logBases, &report) {
             // The removed file may have been the only one: fall through to creating a store.
         }
-        guard let activeBase = logBases.last else {
-            let result = try createEmptyStore(lock: lock, report: report)
+        var segments = try openFullSegments(logBases: logBases, sealedBases: sealedBases, &report)
+        guard let activeBase = logBases.last, activeBase > (sealedBases.max() ?? .beforeFirst) else {
+            // No raw segment after the sealed ones: start the active segment where they end.
+            let last = segments.last
+            let lastTimestamp = (last as? SealedSegment)?.footer.lastTimestamp ?? 0
+            let result = try createEmptyStore(
+                lock: lock, report: report, segments: segments, base: last?.endPosition ?? .first, lastTimestamp: lastTimestamp)
             try removeCleanShutdownMarker(present: clean != nil)
             return result
-        }
-        var segments: [Segment] = []
-        for (index, base) in logBases.dropLast().enumerated() {
-            segments.append(try openFullSegment(base: base, next: logBases[index + 1], &report))
         }
         let tail = ActiveSegmentRecovery(
             directory: directory, fileSystem: fileSystem, base: activeBase,
@@ -80,7 +89,7 @@ struct LogRecovery {
         return Result(segments: segments, writer: writer, lock: lock, report: report)
     }
 
-    private func removeLeftover(_ name: String, _ report: inout RecoveryReport) throws(LogError) {
+    func removeLeftover(_ name: String, _ report: inout RecoveryReport) throws(LogError) {
         try fileSystem.remove(joinPath(directory, name))
         report.filesRemoved.append(name)
     }
@@ -123,9 +132,10 @@ struct LogRecovery {
         return true
     }
 
-    private func createEmptyStore(lock: any StorageLock, report: RecoveryReport) throws(LogError) -> Result {
+    private func createEmptyStore(
+        lock: any StorageLock, report: RecoveryReport, segments: [any SegmentSource], base: LogPosition, lastTimestamp: Int64
+    ) throws(LogError) -> Result {
         var report = report
-        let base = LogPosition.first
         let files: (log: any StorageFile, index: any StorageFile)
         do throws(WriterFailure) {
             files = try SegmentWriter.createSegmentFiles(
@@ -140,10 +150,30 @@ struct LogRecovery {
         let writer = SegmentWriter(
             directory: directory, fileSystem: fileSystem, segment: segment, indexFile: index,
             capacity: UInt64(options.segmentBytes), dataEnd: UInt64(Format.segmentHeaderBytes), nextPosition: base,
-            lastTimestamp: 0, indexEntries: [])
-        report.segments = 1
+            lastTimestamp: lastTimestamp, indexEntries: [])
+        report.segments = segments.count + 1
         report.nextPosition = base
-        return Result(segments: [segment], writer: writer, lock: lock, report: report)
+        return Result(segments: segments + [segment], writer: writer, lock: lock, report: report)
+    }
+
+    /// Opens every segment but the active one (the last raw one, if it comes after all sealed
+    /// ones), sealed or raw, in base order; each must end where the next begins.
+    private func openFullSegments(
+        logBases: [LogPosition], sealedBases: Set<LogPosition>, _ report: inout RecoveryReport
+    ) throws(LogError) -> [any SegmentSource] {
+        let active = logBases.last.flatMap { $0 > (sealedBases.max() ?? .beforeFirst) ? $0 : nil }
+        let bases = (logBases.filter { $0 != active } + sealedBases).sorted()
+        var segments: [any SegmentSource] = []
+        for (index, base) in bases.enumerated() {
+            let next = index + 1 < bases.count ? bases[index + 1] : active
+            if sealedBases.contains(base) {
+                segments.append(try openSealedSegment(base: base, next: next))
+            } else {
+                guard let next else { throw .corruption("a full raw segment has no successor", file: SegmentFileName(base: base, kind: .log).description, offset: 0) }
+                segments.append(try openFullSegment(base: base, next: next, &report))
+            }
+        }
+        return segments
     }
 
     /// A full segment is trusted without a scan: it was synced before the next one was made.

@@ -3,13 +3,15 @@ public struct LogStats: Sendable, Equatable {
     public struct SegmentInfo: Sendable, Equatable {
         /// The segment's file name.
         public var file: String
-        /// "active" for the segment taking appends, "raw" for a full one.
+        /// "active" for the segment taking appends, "raw" for a full one, "sealed" for a sealed one.
         public var state: String
         public var firstPosition: LogPosition
         /// Records in the segment.
         public var records: UInt64
         /// Bytes of the segment file.
         public var bytes: UInt64
+        /// Bytes its records take uncompressed: for a raw segment, the file minus its header.
+        public var recordBytes: UInt64
         /// Bytes of its position index file.
         public var indexBytes: UInt64
     }
@@ -22,6 +24,15 @@ public struct LogStats: Sendable, Equatable {
     public var records: UInt64 { segments.reduce(0) { $0 + $1.records } }
     public var bytes: UInt64 { segments.reduce(0) { $0 + $1.bytes } }
     public var indexBytes: UInt64 { segments.reduce(0) { $0 + $1.indexBytes } }
+    /// Bytes of sealed segment files, and what their records take uncompressed.
+    public var sealedBytes: UInt64 { segments.filter { $0.state == "sealed" }.reduce(0) { $0 + $1.bytes } }
+    public var sealedRecordBytes: UInt64 { segments.filter { $0.state == "sealed" }.reduce(0) { $0 + $1.recordBytes } }
+    /// Bytes of raw (active or not yet sealed) segment files.
+    public var rawBytes: UInt64 { segments.filter { $0.state != "sealed" }.reduce(0) { $0 + $1.bytes } }
+    /// How many times smaller sealing made its segments' records, or nil if none is sealed.
+    public var sealedRatio: Double? {
+        sealedBytes == 0 ? nil : Double(sealedRecordBytes) / Double(sealedBytes)
+    }
 }
 
 extension Log {
@@ -34,10 +45,13 @@ extension Log {
             let end = number + 1 < table.count ? table[number + 1].base : next
             let indexPath = joinPath(directory, SegmentFileName(base: segment.base, kind: .positionIndex).description)
             let indexBytes = fileSize(indexPath)
+            let bytes = try segment.file.size()
+            let sealed = segment as? SealedSegment
             infos.append(LogStats.SegmentInfo(
-                file: segment.fileName, state: number + 1 == table.count ? "active" : "raw",
-                firstPosition: segment.base, records: end.rawValue - segment.base.rawValue,
-                bytes: try segment.file.size(), indexBytes: indexBytes))
+                file: segment.fileName, state: number + 1 == table.count ? "active" : sealed != nil ? "sealed" : "raw",
+                firstPosition: segment.base, records: end.rawValue - segment.base.rawValue, bytes: bytes,
+                recordBytes: sealed?.footer.rawBytes ?? bytes - min(bytes, UInt64(Format.segmentHeaderBytes)),
+                indexBytes: indexBytes))
         }
         return LogStats(directory: directory, segments: infos, firstPosition: next > .first ? .first : nil, lastPosition: lastPosition)
     }

@@ -9,6 +9,9 @@ final class Segment: @unchecked Sendable {
     private var index: PositionIndex
     private var dataEnd: UInt64
     private var nextPosition: LogPosition
+    /// Set when a sealed copy replaced this segment in the log's table: the last reader to
+    /// let go closes the file (the log no longer will).
+    private var retired = false
 
     init(base: LogPosition, fileName: String, file: any StorageFile, index: PositionIndex, dataEnd: UInt64, nextPosition: LogPosition) {
         precondition(nextPosition >= base, "a segment cannot end before its base")
@@ -19,6 +22,15 @@ final class Segment: @unchecked Sendable {
         self.index = index
         self.dataEnd = dataEnd
         self.nextPosition = nextPosition
+    }
+
+    deinit {
+        if mutex.withLock({ retired }) { file.close() }
+    }
+
+    /// Hands the file's closing to `deinit`: call once the segment left the log's table.
+    func retire() {
+        mutex.withLock { retired = true }
     }
 
     /// The committed extent: bytes of data and the position after the last committed record.

@@ -1,0 +1,58 @@
+import AnnalsLog
+import ArgumentParser
+
+/// `annals seal`: seals every full raw segment now, with a progress display.
+struct SealCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "seal",
+        abstract: "Seal every full segment into a compressed, immutable .sealed file now.")
+
+    @OptionGroup var store: StoreOptions
+
+    @Flag(name: .long, help: "Write a JSON summary on standard output instead of the table.")
+    var json = false
+
+    func run() throws {
+        guard PosixFileSystem().exists(store.dir) else { throw CLIError("no store at \(store.dir)") }
+        var options = store.logOptions()
+        options.sealing = .manual
+        let log: Log
+        do { log = try Log.open(directory: store.dir, options: options) } catch { throw CLIError("cannot open store \(store.dir): \(error)") }
+        defer { try? log.close() }
+        let pending = try log.stats().segments.filter { $0.state == "raw" }.count
+        var done = 0
+        let reports: [SealReport]
+        do {
+            reports = try log.sealFullSegments { report in
+                done += 1
+                let ratio = report.sealedFileBytes > 0 ? Double(report.rawFileBytes) / Double(report.sealedFileBytes) : 0
+                StandardIO.printError(
+                    "[\(done)/\(pending)] sealed \(report.fileName): \(report.records) records, "
+                    + "\(ByteCount.text(report.rawFileBytes)) -> \(ByteCount.text(report.sealedFileBytes)) (\(Self.format(ratio))x)")
+            }
+        } catch {
+            throw CLIError("seal failed after \(done) of \(pending) segments: \(error)")
+        }
+        let raw = reports.reduce(0) { $0 + $1.rawFileBytes }
+        let sealed = reports.reduce(0) { $0 + $1.sealedFileBytes }
+        if json {
+            var writer = JSONWriter()
+            writer.beginObject()
+            writer.field("segmentsSealed", UInt64(reports.count))
+            writer.field("rawBytes", raw)
+            writer.field("sealedBytes", sealed)
+            writer.endObject()
+            StandardIO.write(writer.finishLine())
+        } else if reports.isEmpty {
+            StandardIO.print("nothing to seal: no full raw segment")
+        } else {
+            StandardIO.print("sealed \(reports.count) segments: \(ByteCount.text(raw)) -> \(ByteCount.text(sealed)) (\(Self.format(Double(raw) / Double(max(sealed, 1))))x smaller)")
+        }
+        try log.close()
+    }
+
+    static func format(_ value: Double) -> String {
+        let rounded = (value * 100).rounded() / 100
+        return String(rounded)
+    }
+}
