@@ -103,10 +103,11 @@ public struct Repository<A: Aggregate>: Sendable {
         }
     }
 
-    /// Takes a snapshot of the instance's current state now, whatever the interval says.
+    /// Takes a snapshot of the instance's state now, whatever the interval says: of its current
+    /// state, or of its state at stream version `version`.
     @discardableResult
-    public func snapshot(id: String) async throws(AggregateError) -> Loaded<A> {
-        var loaded = try await fold(id: id, upTo: nil)
+    public func snapshot(id: String, atVersion version: UInt64? = nil) async throws(AggregateError) -> Loaded<A> {
+        var loaded = try await fold(id: id, upTo: version)
         try await writeSnapshot(&loaded)
         return loaded
     }
