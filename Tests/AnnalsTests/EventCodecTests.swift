@@ -106,3 +106,14 @@ enum BasketEvent: AggregateEvent, Equatable {
         #expect(String(decoding: data.data, as: UTF8.self) == "{}")
     }
 }
+
+@Suite struct EventCodecMetadataTests {
+    /// Proves the schema version is read the same by the fast path and the JSON decoder, for the codec's own form and for others.
+    @Test(arguments: [
+        (#"{"schemaVersion":1}"#, 1), (#"{"schemaVersion":12}"#, 12), ("", 1), (#"{"schemaVersion": 3}"#, 3),
+        (#"{"other":1,"schemaVersion":4}"#, 4), (#"{"other":1}"#, 1), ("not json", 1), (#"{"schemaVersion":}"#, 1),
+    ])
+    func schemaVersionInMetadata(metadata: String, expected: Int) {
+        #expect(EventCodec<TallyEvent>.schemaVersion(inMetadata: Array(metadata.utf8)) == expected)
+    }
+}

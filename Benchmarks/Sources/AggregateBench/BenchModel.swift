@@ -52,7 +52,8 @@ enum BalanceTable {
     }
 }
 
-/// The projection's read model: decodes each event's JSON and upserts its row.
+/// The projection's read model: decodes each event's JSON and upserts its row through a
+/// cached statement, as the hand-written loop does.
 struct BalanceModel: SQLiteReadModel {
     struct Amount: Decodable { var amount: Int }
 
@@ -61,6 +62,6 @@ struct BalanceModel: SQLiteReadModel {
 
     func apply(_ event: RecordedEvent, _ db: Database) throws {
         let amount = try JSONDecoder().decode(Amount.self, from: Data(event.data)).amount
-        try db.execute(sql: BalanceTable.upsert, arguments: [event.stream.rawValue, amount])
+        try db.cachedStatement(sql: BalanceTable.upsert).execute(arguments: [event.stream.rawValue, amount])
     }
 }

@@ -48,13 +48,13 @@ func loads(_ scratch: String) async throws -> [String] {
         try await accounts.save(id: "a", events: events, expectedVersion: .any)
     }
     var lines: [String] = []
-    let plain = try await measure(50) { precondition(try await accounts.load(id: "a").eventsReplayed == 1000) }
+    let plain = try await measure(50) { try await expectReplayed(accounts, 1000) }
     lines.append("| Load a 1,000-event aggregate, no snapshot (folds 1,000 events) | \(fmt(plain.median)) µs | \(fmt(plain.best)) µs |")
     try await accounts.snapshot(id: "a", atVersion: 899)
-    let near = try await measure(50) { precondition(try await accounts.load(id: "a").eventsReplayed == 100) }
+    let near = try await measure(50) { try await expectReplayed(accounts, 100) }
     lines.append("| Same, snapshot at version 899 (folds the last 100 events) | \(fmt(near.median)) µs | \(fmt(near.best)) µs |")
     try await accounts.snapshot(id: "a")
-    let head = try await measure(50) { precondition(try await accounts.load(id: "a").eventsReplayed == 0) }
+    let head = try await measure(50) { try await expectReplayed(accounts, 0) }
     lines.append("| Same, snapshot at the head (folds nothing) | \(fmt(head.median)) µs | \(fmt(head.best)) µs |")
     try await store.close()
     return lines
@@ -79,27 +79,54 @@ func projections(_ scratch: String, events count: Int) async throws -> [String] 
     var start = nanos()
     let applied = try await runner.catchUp()
     let projected = Double(applied) / (Double(nanos() - start) / 1e9)
-    precondition(try BalanceTable.total(projection.database) == count, "every event projected")
-    // By hand: the same rows (already decoded, in memory) upserted in 512-row transactions.
-    let rows = try await store.readAll().map { ($0.stream.rawValue, Int(try $0.decode(BalanceModel.Amount.self).amount)) }
+    let projectedRows = try BalanceTable.total(projection.database)
+    precondition(projectedRows == count, "every event projected")
+    // By hand: the same rows (already decoded, in memory) upserted in 512-row transactions,
+    // through the same async GRDB write as the projection.
+    let rows = try await store.readAll().map { ($0.stream.rawValue, try $0.decode(BalanceModel.Amount.self).amount) }
     let database = try BalanceTable.open(scratch + "/hand.sqlite")
-    try database.write { db in try db.execute(sql: BalanceTable.create) }
+    try await database.write { db in try db.execute(sql: BalanceTable.create) }
     start = nanos()
     for offset in stride(from: 0, to: rows.count, by: 512) {
-        try database.write { db in
+        let slice = Array(rows[offset..<min(offset + 512, rows.count)])
+        try await database.write { db in
             let statement = try db.cachedStatement(sql: BalanceTable.upsert)
-            for (account, amount) in rows[offset..<min(offset + 512, rows.count)] {
+            for (account, amount) in slice {
                 try statement.execute(arguments: [account, amount])
             }
         }
     }
     let hand = Double(rows.count) / (Double(nanos() - start) / 1e9)
-    precondition(try BalanceTable.total(database) == count, "every row inserted")
+    let insertedRows = try BalanceTable.total(database)
+    precondition(insertedRows == count, "every row inserted")
+    // By hand again, decoding each row's JSON in the loop as the projection's model does.
+    let raw = try await store.readAll().map { ($0.stream.rawValue, $0.data) }
+    let decoding = try BalanceTable.open(scratch + "/hand-decoding.sqlite")
+    try await decoding.write { db in try db.execute(sql: BalanceTable.create) }
+    start = nanos()
+    for offset in stride(from: 0, to: raw.count, by: 512) {
+        let slice = Array(raw[offset..<min(offset + 512, raw.count)])
+        try await decoding.write { db in
+            let statement = try db.cachedStatement(sql: BalanceTable.upsert)
+            for (account, data) in slice {
+                let amount = try JSONDecoder().decode(BalanceModel.Amount.self, from: Data(data)).amount
+                try statement.execute(arguments: [account, amount])
+            }
+        }
+    }
+    let handDecoding = Double(raw.count) / (Double(nanos() - start) / 1e9)
     lines.append("| ProjectionRunner + SQLiteProjection (scan the log, decode JSON, upsert, checkpoint per 512) | \(fmt(projected)) events/s |")
     lines.append("| Hand-written GRDB batch upsert of the same rows (pre-decoded, 512 per transaction, no checkpoint) | \(fmt(hand)) events/s |")
-    lines.append("| Ratio, projection ÷ hand-written | \(String(format: "%.2f", projected / hand)) |")
+    lines.append("| Hand-written GRDB batch upsert, decoding each row's JSON in the loop like the projection | \(fmt(handDecoding)) events/s |")
+    lines.append("| Ratio, projection ÷ hand-written (pre-decoded / decoding) | \(String(format: "%.2f", projected / hand)) / \(String(format: "%.2f", projected / handDecoding)) |")
     try await store.close()
     return lines
+}
+
+/// Loads the benchmark account, checking how many events the load folded.
+func expectReplayed(_ accounts: Repository<Account>, _ count: Int) async throws {
+    let replayed = try await accounts.load(id: "a").eventsReplayed
+    precondition(replayed == count, "expected \(count) events folded, got \(replayed)")
 }
 
 func fmt(_ value: Double) -> String {
@@ -130,9 +157,16 @@ func runBench() async throws {
         |---|---|---|
         \(loadLines.joined(separator: "\n"))
 
+        A fold's cost is almost all JSON decoding (Foundation's `JSONDecoder`, one per event); the
+        log read is a small part. A snapshot turns the load into one snapshot-file read plus the tail.
+
         | Projection into SQLite, \(fmt(Double(settings.projectionEvents))) events over 1,000 streams, one upsert per event | Throughput |
         |---|---|
         \(projectionLines.joined(separator: "\n"))
+
+        The projection's read model uses a cached statement, like the hand-written loops. Against
+        the loop that decodes JSON too, the difference is the runner's own work: the log scan,
+        materializing each `RecordedEvent`, the checkpoint row and the duplicate check per batch.
 
         """
     print(report)

@@ -78,6 +78,7 @@ public struct EventCodec<Event: AggregateEvent>: Sendable {
 
     /// The schema version recorded in `metadata`; 1 when it is absent.
     static func schemaVersion(inMetadata metadata: [UInt8]) -> Int {
+        if let version = exactSchemaVersion(metadata) { return version }
         guard !metadata.isEmpty, let decoded = try? JSONDecoder().decode(StoredMetadata.self, from: Data(metadata)) else { return 1 }
         return decoded.schemaVersion ?? 1
     }
@@ -86,6 +87,23 @@ public struct EventCodec<Event: AggregateEvent>: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         return encoder
+    }
+}
+
+extension EventCodec {
+    /// The version in metadata of exactly the form the codec writes, `{"schemaVersion":N}`,
+    /// read without a JSON decoder (the common case, and the hot path of every load); nil for
+    /// any other form, which then goes through the decoder.
+    static func exactSchemaVersion(_ metadata: [UInt8]) -> Int? {
+        let prefix = Array(#"{"schemaVersion":"#.utf8)
+        guard metadata.count > prefix.count + 1, metadata.count <= prefix.count + 10,
+              metadata.starts(with: prefix), metadata.last == UInt8(ascii: "}") else { return nil }
+        var version = 0
+        for byte in metadata[prefix.count..<(metadata.count - 1)] {
+            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+            version = version * 10 + Int(byte - UInt8(ascii: "0"))
+        }
+        return version
     }
 }
 
