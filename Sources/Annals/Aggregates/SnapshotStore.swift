@@ -16,7 +16,7 @@ struct SnapshotStore: Sendable {
 
     /// Serializes every snapshot write in the process, so the read-modify-write of a file and
     /// its fixed temp name are never shared by two writers. Snapshot writes are rare.
-    private static let writes = Locked(())
+    private static let writes = ConditionLock()
 
     init(store: EventStore) {
         fileSystem = store.engine.fileSystem
@@ -37,7 +37,7 @@ struct SnapshotStore: Sendable {
     /// Adds `entry`, keeping the newest `SnapshotFile.entriesMax` entries of its schema version
     /// (entries of other schema versions can never be used again by this code, so they go).
     func save(_ entry: SnapshotEntry, for stream: StreamName) throws(LogError) {
-        try Self.writes.withLockThrowing { _ throws(LogError) in
+        try Self.writes.withLock { () throws(LogError) in
             var entries = allEntries(for: stream).filter {
                 $0.schemaVersion == entry.schemaVersion && $0.streamVersion != entry.streamVersion
             }
@@ -55,7 +55,7 @@ struct SnapshotStore: Sendable {
 
     /// Removes `stream`'s snapshot file, if any.
     func remove(for stream: StreamName) throws(LogError) {
-        try Self.writes.withLockThrowing { _ throws(LogError) in
+        try Self.writes.withLock { () throws(LogError) in
             let path = StoreFiles.path(directory, SnapshotFile.fileName(for: stream))
             if fileSystem.exists(path) { try fileSystem.remove(path) }
         }
@@ -73,16 +73,6 @@ struct SnapshotStore: Sendable {
         // A different stream whose file name collides: not ours, so no snapshot.
         guard decoded.stream == stream else { return [] }
         return decoded.entries
-    }
-}
-
-extension Locked {
-    /// `withLock` that keeps a typed error.
-    func withLockThrowing<Result>(_ body: (inout Value) throws(LogError) -> Result) throws(LogError) -> Result {
-        let outcome: Swift.Result<Result, LogError> = withLock { value in
-            do throws(LogError) { return .success(try body(&value)) } catch { return .failure(error) }
-        }
-        return try outcome.get()
     }
 }
 
