@@ -14,7 +14,9 @@ let package = Package(
     products: [
         .library(name: "AnnalsLog", targets: ["AnnalsLog"]),
         .library(name: "Annals", targets: ["Annals"]),
+        .library(name: "AnnalsSQLite", targets: ["AnnalsSQLite"]),
         .executable(name: "annals", targets: ["annals"]),
+        .executable(name: "annals-shop", targets: ["annals-shop"]),
         .executable(name: "FuzzRecordDecoder", targets: ["FuzzRecordDecoder"]),
         .executable(name: "FuzzSegmentOpen", targets: ["FuzzSegmentOpen"]),
         .executable(name: "FuzzIndexOpen", targets: ["FuzzIndexOpen"]),
@@ -23,6 +25,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        // Only AnnalsSQLite and the shop demo link GRDB; the core, Annals and the CLI do not.
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         .systemLibrary(
@@ -47,6 +51,19 @@ let package = Package(
                 "AnnalsLog",
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: strictSwift
+        ),
+        .target(
+            name: "AnnalsSQLite",
+            dependencies: [
+                "Annals",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: strictSwift
+        ),
+        .executableTarget(
+            name: "annals-shop",
+            dependencies: ["Annals", "AnnalsSQLite"],
             swiftSettings: strictSwift
         ),
         .executableTarget(
@@ -93,12 +110,22 @@ let package = Package(
         ),
         .testTarget(
             name: "AnnalsTests",
-            dependencies: ["Annals", "AnnalsLog", "AnnalsTestSupport"],
+            dependencies: ["Annals", "AnnalsLog", "AnnalsTestSupport", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSwift
         ),
         .testTarget(
             name: "AnnalsCLITests",
             dependencies: ["Annals", "AnnalsLog", "AnnalsTestSupport"],
+            swiftSettings: strictSwift
+        ),
+        .testTarget(
+            name: "AnnalsSQLiteTests",
+            dependencies: ["Annals", "AnnalsSQLite", "AnnalsTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strictSwift
+        ),
+        .testTarget(
+            name: "GuideTests",
+            dependencies: ["Annals", "AnnalsSQLite", "AnnalsTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strictSwift
         ),
         .testTarget(

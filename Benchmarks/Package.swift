@@ -33,6 +33,17 @@ let package = Package(
             ],
             swiftSettings: strictSwift
         ),
+        // Aggregate loads with and without snapshots, and projection throughput into SQLite
+        // beside a hand-written batch insert: `Benchmarks/Sources/AggregateBench/main.swift`.
+        .executableTarget(
+            name: "AggregateBench",
+            dependencies: [
+                .product(name: "Annals", package: "Annals"),
+                .product(name: "AnnalsSQLite", package: "Annals"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: strictSwift
+        ),
         .executableTarget(
             name: "AnnalsMicro",
             dependencies: [

@@ -12,12 +12,17 @@ public struct EventData: Sendable, Equatable {
     public var type: String
     public var data: [UInt8]
     public var metadata: [UInt8]
+    /// The time to record for the event, for importing or backdating history; nil means the
+    /// commit time. The log keeps time non-decreasing: it stores the later of this and the
+    /// previous record's timestamp, so write backdated history in time order.
+    public var timestamp: Date?
 
-    public init(id: UUID? = nil, type: String, data: [UInt8], metadata: [UInt8] = []) {
+    public init(id: UUID? = nil, type: String, data: [UInt8], metadata: [UInt8] = [], timestamp: Date? = nil) {
         self.id = id ?? UUIDv7.generate()
         self.type = type
         self.data = data
         self.metadata = metadata
+        self.timestamp = timestamp
     }
 
     /// An event whose data is `value` encoded as JSON, typed by the value's type name unless

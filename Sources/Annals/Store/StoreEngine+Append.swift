@@ -103,7 +103,8 @@ extension StoreEngine {
             var version = earlier ?? head.nextVersion
             for event in request.events {
                 entries.append(LogEntry(stream: request.stream.rawValue, eventType: event.type, streamVersion: version,
-                                        eventID: event.id.eventID, metadata: event.metadata, payload: event.data))
+                                        eventID: event.id.eventID, timestamp: event.timestamp.map(EventStore.nanoseconds),
+                                        metadata: event.metadata, payload: event.data))
                 version += 1
             }
             nextVersions[request.stream.rawValue] = version
@@ -117,15 +118,15 @@ extension StoreEngine {
         let outcome: Result<ClosedRange<LogPosition>, LogError>
         do { outcome = .success(try log.append(entries)) } catch { outcome = .failure(error) }
         var records: [IndexedRecord] = []
-        var timestamp: Int64?
+        var timestamps: [Int64]?
         if case .success(let range) = outcome {
-            timestamp = committedTimestamp(of: range)
-            records = zip(range.lowerBound.rawValue...range.upperBound.rawValue, entries).map { position, entry in
-                IndexedRecord(position: LogPosition(position), timestamp: timestamp ?? 0, entry: entry)
+            timestamps = committedTimestamps(of: range, explicit: entries.contains { $0.timestamp != nil })
+            records = zip(range.lowerBound.rawValue...range.upperBound.rawValue, entries).enumerated().map { index, pair in
+                IndexedRecord(position: LogPosition(pair.0), timestamp: timestamps?[index] ?? 0, entry: pair.1)
             }
         }
         lock.withLock {
-            if !records.isEmpty { noteCommitted(records, timestampKnown: timestamp != nil) }
+            if !records.isEmpty { noteCommitted(records, timestampKnown: timestamps != nil) }
             release(names, ids)
         }
         switch outcome {
@@ -137,17 +138,21 @@ extension StoreEngine {
         }
     }
 
-    /// The timestamp the log gave the batch in `range`, read back from its last record. The
-    /// stream layer never passes timestamps, so every record of a batch gets the same one (the
-    /// commit time, kept monotonic by the log). A failed read gives nil, and the batch gets no
-    /// time-index entry: that costs only a longer scan when searching by time, never a wrong answer.
-    private func committedTimestamp(of range: ClosedRange<LogPosition>) -> Int64? {
-        var found: Int64?
-        _ = try? log.forEachRecord(from: range.upperBound, limit: 1) { view in
-            found = view.timestamp
-            return false
+    /// The timestamps the log gave the batch in `range`, one per record, read back from the log.
+    /// Without explicit (backdated) timestamps every record of a batch gets the same one (the
+    /// commit time, kept monotonic by the log), so only the last record is read. A failed read
+    /// gives nil, and the batch gets no time-index entry: that costs only a longer scan when
+    /// searching by time, never a wrong answer.
+    private func committedTimestamps(of range: ClosedRange<LogPosition>, explicit: Bool) -> [Int64]? {
+        let count = Int(range.upperBound.rawValue - range.lowerBound.rawValue + 1)
+        var found: [Int64] = []
+        found.reserveCapacity(count)
+        _ = try? log.forEachRecord(from: explicit ? range.lowerBound : range.upperBound, limit: explicit ? count : 1) { view in
+            found.append(view.timestamp)
+            return true
         }
-        return found
+        if explicit { return found.count == count ? found : nil }
+        return found.first.map { Array(repeating: $0, count: count) }
     }
 
     private static func validate(_ requests: [StreamAppend]) throws(EventStoreError) {

@@ -1,0 +1,82 @@
+import AnnalsLog
+import Synchronization
+
+/// Keeps a `Projection` up to date: catches up from its checkpoint by scanning the log, then
+/// follows live appends through a subscription, applying events in batches.
+///
+/// ```swift
+/// let runner = ProjectionRunner(store: store, projection: stock, filter: .category("product"))
+/// try await runner.catchUp()                  // everything committed so far
+/// let task = Task { try await runner.run() }  // and then live, until cancelled
+/// print(try await runner.status().lag)
+/// ```
+public final class ProjectionRunner<P: Projection>: Sendable {
+    public let store: EventStore
+    public let projection: P
+    public let filter: EventFilter
+    /// The most events handed to `Projection.apply` at once.
+    public let batchEvents: Int
+
+    /// The default batch, in events.
+    public static var batchEventsDefault: Int { 512 }
+    /// Records scanned per catch-up read when few match the filter, so the checkpoint moves
+    /// on through long runs of skipped events.
+    static var scanRecordsMax: Int { 16_384 }
+
+    public init(store: EventStore, projection: P, filter: EventFilter = .all, batchEvents: Int = ProjectionRunner.batchEventsDefault) {
+        precondition(batchEvents > 0, "a batch holds at least one event")
+        self.store = store
+        self.projection = projection
+        self.filter = filter
+        self.batchEvents = batchEvents
+    }
+
+    /// Applies every event committed before the call and not yet in the projection. Returns
+    /// how many events were applied.
+    @discardableResult
+    public func catchUp() async throws -> Int {
+        let engine = store.engine
+        let end = LogPosition(engine.visibleEnd.load(ordering: .acquiring))
+        var position = try await projection.checkpoint().map { $0.advanced(by: 1) } ?? .first
+        var applied = 0
+        while position < end {
+            let (from, filter, batch) = (position, self.filter, batchEvents)
+            let (events, next) = try await BlockingExecutor.shared.run { () throws(EventStoreError) in
+                try engine.scan(from: from, end: end, filter: filter, maxEvents: batch, maxRecords: Self.scanRecordsMax)
+            }
+            precondition(next > position, "a scan before the end always moves on")
+            if !events.isEmpty || next >= end {
+                try await projection.apply(events, through: LogPosition(next.rawValue - 1))
+            }
+            applied += events.count
+            position = next
+        }
+        return applied
+    }
+
+    /// Catches up, then applies live appends as they commit, until the task is cancelled or
+    /// the store closes.
+    public func run() async throws {
+        try await catchUp()
+        let start = try await projection.checkpoint().map { $0.advanced(by: 1) } ?? .first
+        var events = try store.subscribe(from: .position(start), filter: filter).makeAsyncIterator()
+        while let batch = try await events.nextBatch(maxEvents: batchEvents) {
+            try await projection.apply(batch.events, through: batch.through)
+        }
+    }
+
+    /// Drops the read model and its checkpoint, then applies the whole log again. Returns how
+    /// many events were applied.
+    @discardableResult
+    public func rebuild() async throws -> Int {
+        try await projection.reset()
+        return try await catchUp()
+    }
+
+    /// The projection's checkpoint against the log's head, and so its lag.
+    public func status() async throws -> ProjectionStatus {
+        let end = store.engine.visibleEnd.load(ordering: .acquiring)
+        let head = end > LogPosition.first.rawValue ? LogPosition(end - 1) : nil
+        return ProjectionStatus(checkpoint: try await projection.checkpoint(), head: head)
+    }
+}
