@@ -3,7 +3,7 @@ import Testing
 @testable import Annals
 
 @Suite struct SnapshotFileTests {
-    /// The worked example of docs/FORMAT-snapshots.md: stream `t-1`, one snapshot at stream
+    /// The worked example of docs/FORMAT.md §8: stream `t-1`, one snapshot at stream
     /// version 2, schema version 1, state `{}`.
     static let example: [UInt8] = [
         0x41, 0x4E, 0x53, 0x50,  // magic "ANSP"

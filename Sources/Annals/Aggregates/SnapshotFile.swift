@@ -9,7 +9,7 @@ struct SnapshotEntry: Sendable, Equatable {
     var state: [UInt8]
 }
 
-/// The bytes of a snapshot file (docs/FORMAT-snapshots.md): a 24-byte header, the stream name,
+/// The bytes of a snapshot file (docs/FORMAT.md §8): a 24-byte header, the stream name,
 /// then the entries in increasing stream version. Every byte after the header is covered by the
 /// body checksum, and the header by its own, so a torn or damaged file is recognized whole.
 enum SnapshotFile {

@@ -1,7 +1,7 @@
 import AnnalsLog
 import Logging
 
-/// Snapshot files in the store's `snapshots/` folder, one per stream (docs/FORMAT-snapshots.md).
+/// Snapshot files in the store's `snapshots/` folder, one per stream (docs/FORMAT.md §8).
 ///
 /// Snapshots are a cache: the events are the truth. So a missing, torn or corrupt file, or an
 /// entry from another schema version, means "fold from further back", and is never trusted;
