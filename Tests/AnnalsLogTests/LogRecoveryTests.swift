@@ -140,4 +140,24 @@ import Testing
         #expect(try log.read(from: .first, limit: 10).count == 4)
         try log.close()
     }
+
+    /// Proves a store whose first segment is missing fails to open with `.corruption` naming the
+    /// segment that now comes first, instead of reading as a shorter log.
+    @Test func missingFirstSegmentIsCorruption() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let log = try Log.open(directory: dir.path, options: LogOptions(segmentBytes: 4096))
+        for batch in 0..<30 { try log.append(Entries.make(2, tag: batch)) }
+        try log.close()
+        let logs = FileBytes.names(in: dir.path, suffix: ".log")
+        #expect(logs.count >= 3)
+        try PosixFileSystem().remove(dir.file(logs[0]))
+        do {
+            _ = try Log.open(directory: dir.path, options: LogOptions(segmentBytes: 4096))
+            Issue.record("a store without its first segment opened")
+        } catch {
+            #expect(error.code == .corruption)
+            #expect(error.file == logs[1])
+        }
+    }
 }

@@ -68,6 +68,12 @@ struct LogRecovery {
         if try dropInterruptedRoll(&logBases, &report) {
             // The removed file may have been the only one: fall through to creating a store.
         }
+        // Positions start at 1 and nothing is ever deleted, so the first segment must start
+        // there: a store whose first segment is missing must not read as a shorter, valid log.
+        if let first = (logBases + sealedBases).min(), first != .first {
+            throw .corruption("the first segment starts at position \(first): the segments before it are missing",
+                              file: SegmentFileName(base: first, kind: sealedBases.contains(first) ? .sealed : .log).description, offset: 0)
+        }
         var segments = try openFullSegments(logBases: logBases, sealedBases: sealedBases, &report)
         guard let activeBase = logBases.last, activeBase > (sealedBases.max() ?? .beforeFirst) else {
             // No raw segment after the sealed ones: start the active segment where they end.
