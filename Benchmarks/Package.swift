@@ -27,6 +27,7 @@ let package = Package(
             name: "AnnalsBench",
             dependencies: [
                 .product(name: "AnnalsLog", package: "Annals"),
+                .product(name: "Annals", package: "Annals"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 "CLibPQ",
                 "CBenchSupport",

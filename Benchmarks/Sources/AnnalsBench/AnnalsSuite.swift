@@ -39,8 +39,9 @@ struct AnnalsSuite {
         return (Ingest(events: appended, seconds: seconds, storeBytes: bytes), nil, directory)
     }
 
-    /// Ingest at batch sizes 1, 100 and 1000, durable and not; then reads on the durable
-    /// batch-1000 store (the whole workload, so every peer reads the same data).
+    /// Ingest at batch sizes 1, 100 and 1000, durable and not; then a scan of the durable
+    /// batch-1000 store (the whole workload, so every peer reads the same data). Stream reads
+    /// go through the stream layer (`StreamSuite`), sealing through `SealedSuite`.
     mutating func measureAll() throws {
         var readStore: (Log, String)?
         for durability in [Durability.always, .none] {
@@ -56,7 +57,6 @@ struct AnnalsSuite {
         try measureConcurrentAppenders(threads: 64)
         guard let (log, directory) = readStore else { return }
         try measureScan(log)
-        try measureStreamReads(log)
         try log.close()
         let bytes = WorkDirectory.bytes(of: directory)
         results.compare("Footprint: store bytes ÷ input JSONL", peer: .annals,
@@ -128,30 +128,6 @@ struct AnnalsSuite {
         let storeBytes = WorkDirectory.bytes(of: log.directory, matching: [".log"])
         results.compare("Full warm scan (events/s)", peer: .annals, Figure(value: Double(events) / seconds, unit: "events/s"))
         results.addAnnals("Full warm scan: segment MB/s", Figure(value: Double(storeBytes) / seconds / 1e6, unit: "MB/s"))
-    }
-
-    /// Reads whole streams at random, hot. The stream index is not on main yet, so each
-    /// stream is read through its known positions, one `forEachRecord(from:limit: 1)` each.
-    func measureStreamReads(_ log: Log) throws {
-        let sample = workload.sampleStreams(settings.streamSample, seed: 7)
-        let positions = sample.map { workload.streams[$0]!.map { LogPosition(UInt64($0) + 1) } }
-        var events = 0
-        let seconds = try bestOf(settings.repeats) {
-            events = 0
-            for stream in positions {
-                for position in stream {
-                    try log.forEachRecord(from: position, limit: 1) { view in
-                        events += view.payloadBytes.isEmpty ? 0 : 1
-                        return true
-                    }
-                }
-            }
-        }
-        let expected = positions.reduce(0) { $0 + $1.count }
-        guard events == expected else { throw BenchError("stream reads saw \(events) events, not \(expected)") }
-        results.compare("Random whole-stream reads, hot (streams/s)", peer: .annals,
-                        Figure(value: Double(sample.count) / seconds, unit: "streams/s",
-                               note: "\(Format.grouped(sample.count)) streams, \(Format.fixed(Double(expected) / Double(sample.count), 1)) events each; by position, no stream index yet"))
     }
 }
 

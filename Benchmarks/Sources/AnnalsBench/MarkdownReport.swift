@@ -64,6 +64,7 @@ struct MarkdownReport {
             case .met: "met"
             case .short: "**short**"
             case .notMeasured: "not measured"
+            case .byTest: "asserted by a test"
             }
             out += "| \(target.target) | \(target.measured) | \(status) |\n"
         }

@@ -18,17 +18,34 @@ enum MethodText {
           checked), reading each payload's size and first byte. SQLite: `SELECT ... ORDER BY id` through a GRDB
           cursor, reading the data blob without a copy. PostgreSQL: a server-side cursor fetched 10,000 rows at a
           time. Best of several passes; the data was just written, so it is in the page cache.
-        - **Random whole-stream reads, hot.** The same seeded sample of streams on every peer, read whole, best of
-          several passes. **Annals has no stream index on main yet**, so its side reads each stream's known
-          positions with one `forEachRecord(from:limit: 1)` each: a stand-in until the stream layer's `.sidx`
-          lands, which will replace this measurement. SQLite and PostgreSQL use `WHERE stream = ? ORDER BY version`
-          on the `UNIQUE(stream, version)` index.
+        - **Random whole-stream reads.** The same seeded sample of streams on every peer, read whole. Annals
+          reads through the stream layer, `EventStore.read(stream:)` (its `.sidx` stream index per full segment,
+          in memory for the active one), on a store of 8 MiB segments holding the workload, appended under
+          `.none` through `EventStore.append`. SQLite and PostgreSQL use `WHERE stream = ? ORDER BY version` on
+          the `UNIQUE(stream, version)` index. Hot: best of several passes after a warm-up pass. Cold: a second
+          seeded sample read once right after a fresh `EventStore.open` (Annals) or a new connection (SQLite), in
+          the same process: in-process caches empty, the OS page cache warm (it is not dropped: no root).
+        - **Stream layer.** A hot 10-event stream read: per-call latency of `read(stream:)` over 1,000 streams of
+          exactly ten events (p50, p99), through the async API; the cold figure is the first read of each after a
+          fresh open. A category read is `read(category: "order")`, a scan of the log (every workload stream is an
+          `order-*` stream). Append-to-delivery: single-event appends under `.none`, one at a time; the clock
+          starts before `append` and stops when a task iterating a live subscription (`subscribe(from: .end)`)
+          receives the event. Index files are the `.sidx`, `.eidx` and `.tidx` of the full segments, per million
+          of the events they cover; resident memory is not measured.
+        - **Sealing.** A store of 8 MiB segments gets the workload under `.none`, then `Log.sealFullSegments()`
+          is timed (raw segment bytes per second; each seal writes, syncs, verifies and renames its file). The
+          footprint compares the sealed files with the raw files they replaced, and with the JSONL lines of the
+          same events; against SQLite, the sealed files with their position indexes per input byte. A warm scan
+          reads every sealed record with `forEachRecord` after one untimed pass. A cold point read is
+          `record(at:)` on a freshly opened log (empty block cache). Open time: the workload appended again and
+          again and sealed until the store holds 10, 100 and 300 (full: 500) sealed segments, then `Log.open`
+          after a clean close, median of five.
         - **Open after a crash.** The workload is appended under `.none`; while the log is still open its files are
           copied (what kill -9 leaves: the unsynced tail included, no clean-shutdown marker) and `Log.open` is
           timed on the copy. Median of three copies.
         - **Footprint.** Annals: the bytes of every file in the store directory (raw segments and their position
           indexes). SQLite: the database file after `PRAGMA wal_checkpoint(TRUNCATE)`. PostgreSQL:
-          `pg_total_relation_size('events')`. **Sealed (LZ4) footprint is not measured yet: sealing is not on main.**
+          `pg_total_relation_size('events')`. The sealed footprint is described under Sealing.
         - **Machine limits.** fdatasync after a 4 KiB pwrite that extends the file, and after one over space already
           written and synced (p50/p99); sequential 1 MiB pwrites each followed by fdatasync; memcpy of 64 MiB;
           `CRC32C.checksum` over the workload's JSON bytes; raw LZ4 (liblz4, default level) over the JSON lines in

@@ -2,7 +2,7 @@ import Foundation
 
 /// The benchmark run: machine limits, Annals, then each peer on the same workload, then the
 /// report. Started by `Benchmarks/run`, which prepares the workload and any PostgreSQL.
-func runBenchmarks() throws {
+func runBenchmarks() async throws {
     let settings = try RunSettings.parse(CommandLine.arguments)
     var work = try WorkDirectory(root: settings.workRoot)
     defer { work.removeAll() }
@@ -16,6 +16,10 @@ func runBenchmarks() throws {
     try MachineLimits(directory: limitsDirectory, settings: settings, results: results, sample: sample).measureAll()
     var annals = AnnalsSuite(workload: workload, entries: workload.logEntries(), settings: settings, results: results, work: work)
     try annals.measureAll()
+    var sealed = SealedSuite(workload: workload, entries: annals.entries, settings: settings, results: results, work: work)
+    try sealed.measureAll()
+    var streams = StreamSuite(workload: workload, settings: settings, results: results, work: work)
+    try await streams.measureAll()
     var sqlite = SQLitePeer(workload: workload, settings: settings, results: results, work: work)
     try sqlite.measureAll()
     if let socket = settings.postgresSocket {
@@ -41,7 +45,7 @@ func runBenchmarks() throws {
 }
 
 do {
-    try runBenchmarks()
+    try await runBenchmarks()
 } catch {
     FileHandle.standardError.write(Data("AnnalsBench: \(error)\n".utf8))
     exit(1)
