@@ -16,7 +16,7 @@ struct SnapshotStore: Sendable {
 
     /// Serializes every snapshot write in the process, so the read-modify-write of a file and
     /// its fixed temp name are never shared by two writers. Snapshot writes are rare.
-    private static let writes = ConditionLock()
+    private static let writes = PosixMutex()
 
     init(store: EventStore) {
         fileSystem = store.engine.fileSystem

@@ -17,7 +17,7 @@ final class StoreEngine: @unchecked Sendable {
     var directory: String { log.directory }
     var fileSystem: any StorageFileSystem { log.options.fileSystem }
 
-    let lock = ConditionLock()
+    let lock = PosixMutex()
     var heads: [String: StreamHead] = [:]
     /// In-memory indexes of segments still being written (usually one), by base.
     var openSegments: [LogPosition: OpenSegmentIndex] = [:]

@@ -13,7 +13,7 @@ final class CheckpointStore: @unchecked Sendable {
     private let fileSystem: any StorageFileSystem
     private let directory: String
     /// Guards `positions` and orders the file writes.
-    private let lock = ConditionLock()
+    private let lock = PosixMutex()
     private var positions: [String: LogPosition]
 
     /// Loads the file; a missing one means no checkpoints, a bad one is an error (it is not

@@ -3,12 +3,13 @@ import Glibc
 #endif
 
 /// A pthread mutex with a condition variable, heap-allocated so its address never moves.
-/// The core is synchronous and lock-guarded; this is its one lock primitive.
-final class PosixMutex: @unchecked Sendable {
+/// The core is synchronous and lock-guarded; this is its one lock primitive, shared with the
+/// stream layer (`package`), whose waits happen only on blocking-pool threads.
+package final class PosixMutex: @unchecked Sendable {
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>
     private let condition: UnsafeMutablePointer<pthread_cond_t>
 
-    init() {
+    package init() {
         mutex = .allocate(capacity: 1)
         condition = .allocate(capacity: 1)
         precondition(pthread_mutex_init(mutex, nil) == 0, "pthread_mutex_init failed")
@@ -22,19 +23,19 @@ final class PosixMutex: @unchecked Sendable {
         condition.deallocate()
     }
 
-    func lock() { pthread_mutex_lock(mutex) }
-    func unlock() { pthread_mutex_unlock(mutex) }
+    package func lock() { pthread_mutex_lock(mutex) }
+    package func unlock() { pthread_mutex_unlock(mutex) }
 
     /// Waits for a broadcast; the caller holds the lock and re-checks its condition after.
-    func wait() { pthread_cond_wait(condition, mutex) }
-    func broadcast() { pthread_cond_broadcast(condition) }
+    package func wait() { pthread_cond_wait(condition, mutex) }
+    package func broadcast() { pthread_cond_broadcast(condition) }
 
     /// Waits on a condition of its own (one waiter each, so a signal wakes exactly the thread
     /// it is meant for); the caller holds this lock and re-checks its condition after.
     func wait(on other: PosixCondition) { pthread_cond_wait(other.condition, mutex) }
 
     @inline(__always)
-    func withLock<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
+    package func withLock<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
         lock()
         defer { unlock() }
         return try body()
