@@ -12,8 +12,8 @@ import Glibc
     /// A running `annals subscribe` whose standard output is collected on a thread.
     final class Subscriber: Sendable {
         let process: Process
-        let output = Locked<[UInt8]>([])
-        let errors = Locked<[UInt8]>([])
+        let output = Guarded<[UInt8]>([])
+        let errors = Guarded<[UInt8]>([])
 
         init(_ arguments: [String]) throws {
             process = Process()
@@ -29,13 +29,13 @@ import Glibc
                     while true {
                         let chunk = pipe.fileHandleForReading.availableData
                         if chunk.isEmpty { break }
-                        sink.set(sink.get() + Array(chunk))
+                        sink.withLock { $0 += Array(chunk) }
                     }
                 }.start()
             }
         }
 
-        var lines: [String] { String(decoding: output.get(), as: UTF8.self).split(separator: "\n").map(String.init) }
+        var lines: [String] { String(decoding: output.withLock { $0 }, as: UTF8.self).split(separator: "\n").map(String.init) }
 
         /// Waits until `count` lines arrived or `seconds` passed.
         func waitForLines(_ count: Int, seconds: Double = 20) -> [String] {
@@ -73,7 +73,7 @@ import Glibc
         usleep(100_000)
         #expect(subscriber.process.isRunning, "subscribe must keep following, not exit after the history")
         let end = subscriber.stop(with: signal)
-        #expect(end.exited && end.status == 0, "status \(end.status), stderr: \(String(decoding: subscriber.errors.get(), as: UTF8.self))")
+        #expect(end.exited && end.status == 0, "status \(end.status), stderr: \(String(decoding: subscriber.errors.withLock { $0 }, as: UTF8.self))")
         #expect(subscriber.lines == expected)
     }
 

@@ -33,23 +33,13 @@ public enum CLIProcess {
             try? stdin.fileHandleForWriting.close()
         }
         writer.start()
-        let errorData = Locked(Data())
-        let errorReader = Thread { errorData.set(stderr.fileHandleForReading.readDataToEndOfFile()) }
+        let errorData = Guarded(Data())
+        let errorReader = Thread { let data = stderr.fileHandleForReading.readDataToEndOfFile(); errorData.withLock { $0 = data } }
         errorReader.start()
         let out = stdout.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         while errorReader.isExecuting { usleep(1000) }
         return Output(status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
-                      stderr: String(decoding: errorData.get(), as: UTF8.self))
+                      stderr: String(decoding: errorData.withLock { $0 }, as: UTF8.self))
     }
-}
-
-/// A value behind a lock, for handing results between threads in tests.
-public final class Locked<Value: Sendable>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: Value
-
-    public init(_ value: Value) { self.value = value }
-    public func get() -> Value { lock.withLock { value } }
-    public func set(_ newValue: Value) { lock.withLock { value = newValue } }
 }

@@ -45,12 +45,12 @@ public final class KillNineHarness {
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
         try process.run()
-        let acks = Locked<[UInt8]>([])
+        let acks = Guarded<[UInt8]>([])
         let reader = Thread {
             while true {
                 let chunk = output.fileHandleForReading.availableData
                 if chunk.isEmpty { break }
-                acks.set(acks.get() + Array(chunk))
+                acks.withLock { $0 += Array(chunk) }
             }
         }
         reader.start()
@@ -73,7 +73,7 @@ public final class KillNineHarness {
         try? input.fileHandleForWriting.close()
         while reader.isExecuting { usleep(500) }
         kills += 1
-        var problems = record(acks: acks.get(), order: order)
+        var problems = record(acks: acks.withLock { $0 }, order: order)
         problems += try checkStore()
         return problems.map { "seed \(seed) kill \(kills): \($0)" }
     }

@@ -72,10 +72,10 @@ extension StoreEngine {
         while index < positions.count {
             var runEnd = index + 1
             while runEnd < positions.count, positions[runEnd].rawValue == positions[runEnd - 1].rawValue + 1 { runEnd += 1 }
-            let wanted = Set(positions[index..<runEnd])
+            // The run's positions are consecutive, so the log yields exactly them, in order.
             do {
                 try log.forEachRecord(from: positions[index], limit: runEnd - index) { view in
-                    if wanted.contains(view.position) && matches(view) { records.append(view.materialize()) }
+                    if matches(view) { records.append(view.materialize()) }
                     return true
                 }
             } catch { throw EventStoreError(error) }

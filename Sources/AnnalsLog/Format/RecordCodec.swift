@@ -102,15 +102,6 @@ enum RecordCodec {
         guard view.position.rawValue >= Format.firstPosition else { return .invalid(.badPosition) }
         return .record(view, next: offset + paddedBytes(length))
     }
-
-    static func isZero(_ buffer: UnsafeRawBufferPointer, from offset: Int) -> Bool {
-        var index = offset
-        while index < buffer.count {
-            if buffer[index] != 0 { return false }
-            index += 1
-        }
-        return true
-    }
 }
 
 enum RecordDecodeResult {
