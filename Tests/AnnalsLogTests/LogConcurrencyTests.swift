@@ -14,8 +14,8 @@ import Testing
         let log = try Log.open(directory: dir.path, options: LogOptions(durability: durability, segmentBytes: 64 * 1024))
         let writers = 8
         let batchesPerWriter = 40
-        let ranges = Mutex<[Int: [ClosedRange<LogPosition>]]>([:])
-        let readerErrors = Mutex<[String]>([])
+        let ranges = Guarded<[Int: [ClosedRange<LogPosition>]]>([:])
+        let readerErrors = Guarded<[String]>([])
         let done = Atomic<Bool>(false)
         let readers = DispatchGroup()
         for _ in 0..<2 {
