@@ -44,6 +44,7 @@ import Testing
         try await withStore(Fixtures.smallSegments()) { store, _ in
             try await store.append(to: "rare", Fixtures.events(1))
             for index in 0..<250 { try await store.append(to: "busy", Fixtures.events(2, tag: "\(index)")) }
+            store.waitForIndexWrites()
             let hash = store.engine.hash("rare")
             let full = store.engine.lock.withLock { store.engine.fullSegments }
             #expect(full.count > 5)
