@@ -2,6 +2,7 @@ import AnnalsTestSupport
 import Foundation
 import Testing
 @_spi(Testing) @testable import Annals
+import AnnalsLog
 
 @Suite struct StoreEngineTests {
     /// Proves a clean reopen reads only the active segment (the heads checkpoint covers the rest) and rebuilds nothing.

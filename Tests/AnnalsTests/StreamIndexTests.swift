@@ -2,6 +2,7 @@ import AnnalsTestSupport
 import Foundation
 import Testing
 @_spi(Testing) @testable import Annals
+import AnnalsLog
 
 @Suite struct StreamIndexTests {
     /// Proves interleaved streams read back exactly across many small segments, forward and backward, before and after reopen.

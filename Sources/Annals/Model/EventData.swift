@@ -3,6 +3,7 @@ public import FoundationEssentials
 #else
 public import Foundation
 #endif
+import AnnalsLog
 
 /// An event to append: an id, a type, and opaque data and metadata bytes.
 public struct EventData: Sendable, Equatable {
