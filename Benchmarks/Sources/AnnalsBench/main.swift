@@ -12,17 +12,40 @@ func runBenchmarks() async throws {
           + "\(Format.fixed(workload.meanEventBytes, 1)) bytes a JSON line")
     let results = Results()
     let sample = try [UInt8](Data(contentsOf: URL(fileURLWithPath: settings.jsonlPath)))
-    let limitsDirectory = try work.fresh("limits")
-    try MachineLimits(directory: limitsDirectory, settings: settings, results: results, sample: sample).measureAll()
-    var annals = AnnalsSuite(workload: workload, entries: workload.logEntries(), settings: settings, results: results, work: work)
-    try annals.measureAll()
-    var sealed = SealedSuite(workload: workload, entries: annals.entries, settings: settings, results: results, work: work)
-    try sealed.measureAll()
-    var streams = StreamSuite(workload: workload, settings: settings, results: results, work: work)
-    try await streams.measureAll()
-    var sqlite = SQLitePeer(workload: workload, settings: settings, results: results, work: work)
-    try sqlite.measureAll()
-    if let socket = settings.postgresSocket {
+    if settings.wants(.limits) {
+        let limitsDirectory = try work.fresh("limits")
+        try MachineLimits(directory: limitsDirectory, settings: settings, results: results, sample: sample).measureAll()
+    }
+    let entries = workload.logEntries()
+    if settings.wants(.core) {
+        var annals = AnnalsSuite(workload: workload, entries: entries, settings: settings, results: results, work: work)
+        try annals.measureAll()
+    }
+    if settings.wants(.sealed) {
+        var sealed = SealedSuite(workload: workload, entries: entries, settings: settings, results: results, work: work)
+        try sealed.measureAll()
+    }
+    if settings.wants(.streams) {
+        var streams = StreamSuite(workload: workload, settings: settings, results: results, work: work)
+        try await streams.measureAll()
+    }
+    if settings.wants(.store) {
+        var appends = StoreAppends(workload: workload, settings: settings, results: results, work: work)
+        try await appends.measureAll()
+        var crashes = StoreOpenAfterCrash(workload: workload, settings: settings, results: results, work: work)
+        try await crashes.measureAll()
+        var scale = StoreScale(workload: workload, settings: settings, results: results, work: work)
+        try await scale.measureAll()
+        var footprint = StoreFootprint(workload: workload, settings: settings, results: results, work: work)
+        try await footprint.measure()
+    }
+    if settings.wants(.sqlite) {
+        var sqlite = SQLitePeer(workload: workload, settings: settings, results: results, work: work)
+        try await sqlite.measureAll()
+    }
+    if !settings.wants(.postgres) {
+        results.notes.append("PostgreSQL was not measured: this run was limited to \(settings.only.map(\.rawValue).sorted().joined(separator: ", "))")
+    } else if let socket = settings.postgresSocket {
         do {
             try PostgresPeer(workload: workload, settings: settings, results: results, socketDirectory: socket).measureAll()
         } catch {
@@ -35,9 +58,11 @@ func runBenchmarks() async throws {
     Assessment(workload: workload, results: results).evaluate()
     let report = MarkdownReport(settings: settings, workload: workload, results: results)
     print("")
-    print(report.comparisonTable())
+    print(report.comparisonTable(.store))
+    print(report.targetTable(.store))
+    print(report.comparisonTable(.core))
     print(report.fractionTable())
-    print(report.targetTable())
+    print(report.targetTable(.core))
     if let path = settings.reportPath {
         try report.render().write(toFile: path, atomically: true, encoding: .utf8)
         print("wrote \(path)")
@@ -45,7 +70,11 @@ func runBenchmarks() async throws {
 }
 
 do {
-    try await runBenchmarks()
+    if CommandLine.arguments.dropFirst().first == ResidentMemoryProbe.flag {
+        try await ResidentMemoryProbe.run(CommandLine.arguments)
+    } else {
+        try await runBenchmarks()
+    }
 } catch {
     FileHandle.standardError.write(Data("AnnalsBench: \(error)\n".utf8))
     exit(1)

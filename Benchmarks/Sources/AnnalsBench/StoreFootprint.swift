@@ -1,0 +1,56 @@
+import Annals
+import AnnalsLog
+import Foundation
+
+/// Sealing and the footprint of a store written through `EventStore`: the workload appended
+/// under `.none` into 8 MiB segments, the store closed, then `Log.sealFullSegments()` timed as
+/// `annals seal` runs it, and every file of the store directory counted, the stream layer's
+/// indexes and heads included.
+struct StoreFootprint {
+    let workload: Workload
+    let settings: RunSettings
+    let results: Results
+    var work: WorkDirectory
+
+    mutating func measure() async throws {
+        let directory = try work.fresh("store-footprint")
+        let options = EventStoreOptions(log: LogOptions(durability: .none, segmentBytes: SealedSuite.segmentBytes))
+        let store = try await EventStore.open(directory: directory, options: options)
+        for start in stride(from: 0, to: workload.events.count, by: 1000) {
+            try await store.append(StoreAppends.appends(workload.events[start..<min(start + 1000, workload.events.count)]))
+        }
+        try await store.close()
+        let log = try Log.open(directory: directory, options: options.log)
+        var reports: [SealReport] = []
+        let seconds = try timed { reports = try log.sealFullSegments() }
+        let active = try log.stats().segments.last
+        try log.close()
+        guard !reports.isEmpty, let active else { throw BenchError("no segment filled: the workload is smaller than one 8 MiB segment") }
+        let sealedEvents = Int(reports.reduce(0) { $0 + $1.records })
+        results.compareStore(StoreRow.sealing, peer: .annals, Figure(
+            value: Double(sealedEvents) / seconds, unit: "events/s",
+            note: "Log.sealFullSegments() after EventStore.close: \(reports.count) segments of 8 MiB, \(Format.grouped(sealedEvents)) events in \(Format.fixed(seconds, 2)) s"))
+        try recordFootprint(directory, activeFile: active.file, sealedEvents: sealedEvents)
+        work.remove(directory)
+    }
+
+    /// The sealed part of the store (every file but the active segment's own) against the JSON
+    /// lines of the events it holds, and the whole directory against the whole input.
+    private func recordFootprint(_ directory: String, activeFile: String, sealedEvents: Int) throws {
+        let activeBase = String(activeFile.prefix { $0 != "." })
+        let names = try FileManager.default.contentsOfDirectory(atPath: directory)
+        var sealedPart = 0
+        var whole = 0
+        for name in names {
+            let bytes = WorkDirectory.fileBytes(directory + "/" + name)
+            whole += bytes
+            if !name.hasPrefix(activeBase) { sealedPart += bytes }
+        }
+        let jsonl = try SealedSuite.jsonlBytes(ofFirst: sealedEvents, path: settings.jsonlPath)
+        results.compareStore(StoreRow.footprintSealed, peer: .annals, Figure(
+            value: Double(sealedPart) / Double(jsonl) * 100, unit: "%",
+            note: "\(Format.grouped(sealedPart)) bytes: every file but the active segment's (\(activeBase)), for the \(Format.grouped(sealedEvents)) "
+                + "sealed events' \(Format.grouped(jsonl)) JSONL bytes; whole directory \(Format.percent(Double(whole) / Double(workload.jsonlBytes))) of the whole input"),
+            higherIsBetter: false)
+    }
+}
