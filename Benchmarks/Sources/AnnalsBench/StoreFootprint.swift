@@ -12,9 +12,12 @@ struct StoreFootprint {
     let results: Results
     var work: WorkDirectory
 
+    /// 8 MiB as in `SealedSuite`, smaller only for a smoke-test workload that would not fill one.
+    var segmentBytes: Int { SealedSuite.segmentBytes(for: workload) }
+
     mutating func measure() async throws {
         let directory = try work.fresh("store-footprint")
-        let options = EventStoreOptions(log: LogOptions(durability: .none, segmentBytes: SealedSuite.segmentBytes))
+        let options = EventStoreOptions(log: LogOptions(durability: .none, segmentBytes: segmentBytes))
         let store = try await EventStore.open(directory: directory, options: options)
         for start in stride(from: 0, to: workload.events.count, by: 1000) {
             try await store.append(StoreAppends.appends(workload.events[start..<min(start + 1000, workload.events.count)]))
@@ -25,11 +28,11 @@ struct StoreFootprint {
         let seconds = try timed { reports = try log.sealFullSegments() }
         let active = try log.stats().segments.last
         try log.close()
-        guard !reports.isEmpty, let active else { throw BenchError("no segment filled: the workload is smaller than one 8 MiB segment") }
+        guard !reports.isEmpty, let active else { throw BenchError("no segment filled: the workload is smaller than one segment") }
         let sealedEvents = Int(reports.reduce(0) { $0 + $1.records })
         results.compareStore(StoreRow.sealing, peer: .annals, Figure(
             value: Double(sealedEvents) / seconds, unit: "events/s",
-            note: "Log.sealFullSegments() after EventStore.close: \(reports.count) segments of 8 MiB, \(Format.grouped(sealedEvents)) events in \(Format.fixed(seconds, 2)) s"))
+            note: "Log.sealFullSegments() after EventStore.close: \(reports.count) segments of \(segmentBytes >> 10) KiB, \(Format.grouped(sealedEvents)) events in \(Format.fixed(seconds, 2)) s"))
         try recordFootprint(directory, activeFile: active.file, sealedEvents: sealedEvents)
         work.remove(directory)
     }

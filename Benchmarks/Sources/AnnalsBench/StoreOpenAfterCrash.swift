@@ -45,20 +45,21 @@ struct StoreOpenAfterCrash {
     }
 
     /// The workload into segments of `segmentBytes`, sealed with `Log.sealFullSegments()` after a
-    /// clean close, then reopened and given one more unsynced batch before the crash copy.
+    /// clean close, then reopened and given 1,000 more unsynced events before the crash copy.
     private mutating func measureSealed(segmentBytes: Int) async throws {
         let directory = try work.fresh("store-crash-sealed")
         let options = EventStoreOptions(log: LogOptions(durability: .none, segmentBytes: segmentBytes))
         var store = try await EventStore.open(directory: directory, options: options)
-        for start in stride(from: 0, to: workload.events.count, by: 1000) {
-            try await store.append(StoreAppends.appends(workload.events[start..<min(start + 1000, workload.events.count)]))
+        // Batches of 100 events (about 35 KB): a batch must fit in one of these small segments.
+        for start in stride(from: 0, to: workload.events.count, by: 100) {
+            try await store.append(StoreAppends.appends(workload.events[start..<min(start + 100, workload.events.count)]))
         }
         try await store.close()
         let log = try Log.open(directory: directory, options: options.log)
         let sealed = try log.sealFullSegments().count
         try log.close()
         store = try await EventStore.open(directory: directory, options: options)
-        try await store.append(batches(from: 0, count: 1000))
+        for start in stride(from: 0, to: 1000, by: 100) { try await store.append(batches(from: start, count: 100)) }
         try await measureCopies(of: directory, store: store, options: options,
                                 row: StoreRow.openCrashSealedPrefix + "\(sealed) sealed segments",
                                 shape: "\(sealed) sealed segments of \(segmentBytes >> 10) KiB, then 1,000 unsynced events")

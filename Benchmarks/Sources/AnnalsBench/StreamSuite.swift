@@ -15,7 +15,7 @@ struct StreamSuite {
     /// Streams of exactly ten events, added beside the workload for the latency figure.
     static let tenEventStreams = 1_000
     var options: EventStoreOptions {
-        EventStoreOptions(log: LogOptions(durability: .none, segmentBytes: SealedSuite.segmentBytes))
+        EventStoreOptions(log: LogOptions(durability: .none, segmentBytes: SealedSuite.segmentBytes(for: workload)))
     }
 
     mutating func measureAll() async throws {
