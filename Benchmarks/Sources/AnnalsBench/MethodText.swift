@@ -31,15 +31,15 @@ enum MethodText {
           read and delivery: see Stream layer below. Open after a crash: a store's files are copied while it is
           open (what kill -9 leaves) and `EventStore.open` is timed on the copy, median of three: once with a
           64 MiB active segment filled to within a batch of rolling, once per segment size with the workload in
-          small segments sealed by `Log.sealFullSegments()` plus 1,000 unsynced events. Scale: ten times the
+          small segments sealed by `EventStore.sealFullSegments()` plus 1,000 unsynced events. Scale: ten times the
           workload's events (full: 10M) in streams of ten events (full: 1M streams), appended under `.none` in
           1,000-event batches touching 1,000 streams each, new streams opening steadily; the per-event cost of
           the 4th part (full: 500k events a part; otherwise a quarter of the store) against the 1st; then
           `EventStore.open` after a clean close (median of three); then resident memory: a child process opens
           the store, reads 100k random streams (fewer when the store has fewer) and reports its RSS from
           `/proc/self/statm` (and its RSS before opening, and its peak). Sealing and footprint: the workload
-          into 8 MiB segments under `.none`, `EventStore.close`, then `Log.sealFullSegments()` timed as
-          `annals seal` runs it (events sealed per second, against durable `EventStore` ingest); the footprint is
+          into 8 MiB segments under `.none`, then `EventStore.sealFullSegments()` timed (events sealed per
+          second, against durable `EventStore` ingest); after `close`, the footprint is
           every file of the store except the active segment's own (sealed segments, every index, stream heads)
           against the JSON lines of the sealed events. The SQLite peer of the footprint is its whole database.
         - **SQLite settings.** GRDB 7 `DatabaseQueue`, `journal_mode=WAL` set in `prepareDatabase`, then
@@ -72,7 +72,7 @@ enum MethodText {
           `order-*` stream). Append-to-delivery: single-event appends under `.none`, one at a time; the clock
           starts before `append` and stops when a task iterating a live subscription (`subscribe(from: .end)`)
           receives the event. Index files are the `.sidx`, `.eidx` and `.tidx` of the full segments, per million
-          of the events they cover. The synchronous 10-event read (`store.reader`) is measured once the store has it.
+          of the events they cover. The synchronous 10-event read is the same loop through `store.reader.read(stream:)`.
         - **Sealing.** A store of 8 MiB segments gets the workload under `.none`, then `Log.sealFullSegments()`
           is timed (raw segment bytes per second; each seal writes, syncs, verifies and renames its file). The
           footprint compares the sealed files with the raw files they replaced, and with the JSONL lines of the

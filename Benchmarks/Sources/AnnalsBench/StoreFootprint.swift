@@ -3,9 +3,8 @@ import AnnalsLog
 import Foundation
 
 /// Sealing and the footprint of a store written through `EventStore`: the workload appended
-/// under `.none` into 8 MiB segments, the store closed, then `Log.sealFullSegments()` timed as
-/// `annals seal` runs it, and every file of the store directory counted, the stream layer's
-/// indexes and heads included.
+/// under `.none` into 8 MiB segments, then `EventStore.sealFullSegments()` timed, then the store
+/// closed and every file of its directory counted, the stream layer's indexes and heads included.
 struct StoreFootprint {
     let workload: Workload
     let settings: RunSettings
@@ -22,17 +21,15 @@ struct StoreFootprint {
         for start in stride(from: 0, to: workload.events.count, by: 1000) {
             try await store.append(StoreAppends.appends(workload.events[start..<min(start + 1000, workload.events.count)]))
         }
-        try await store.close()
-        let log = try Log.open(directory: directory, options: options.log)
         var reports: [SealReport] = []
-        let seconds = try timed { reports = try log.sealFullSegments() }
-        let active = try log.stats().segments.last
-        try log.close()
+        let seconds = try timed { reports = try store.sealFullSegments() }
+        let active = try store.stats().segments.last
+        try await store.close()
         guard !reports.isEmpty, let active else { throw BenchError("no segment filled: the workload is smaller than one segment") }
         let sealedEvents = Int(reports.reduce(0) { $0 + $1.records })
         results.compareStore(StoreRow.sealing, peer: .annals, Figure(
             value: Double(sealedEvents) / seconds, unit: "events/s",
-            note: "Log.sealFullSegments() after EventStore.close: \(reports.count) segments of \(segmentBytes >> 10) KiB, \(Format.grouped(sealedEvents)) events in \(Format.fixed(seconds, 2)) s"))
+            note: "EventStore.sealFullSegments(): \(reports.count) segments of \(segmentBytes >> 10) KiB, \(Format.grouped(sealedEvents)) events in \(Format.fixed(seconds, 2)) s"))
         try recordFootprint(directory, activeFile: active.file, sealedEvents: sealedEvents)
         work.remove(directory)
     }

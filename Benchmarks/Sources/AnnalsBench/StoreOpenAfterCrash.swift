@@ -4,7 +4,7 @@ import AnnalsLog
 /// `EventStore.open` of a store that was not closed: its files are copied while it is still
 /// open (what a kill -9 leaves: everything written, the unsynced tail included, no clean
 /// shutdown), then `EventStore.open` runs on the copy, median of three copies. Two shapes: a
-/// full 64 MiB active segment, and many sealed segments behind a short active tail.
+/// full 64 MiB active segment, and many sealed segments behind a short unsynced tail.
 struct StoreOpenAfterCrash {
     let workload: Workload
     let settings: RunSettings
@@ -35,7 +35,7 @@ struct StoreOpenAfterCrash {
         while true {
             try await store.append(batches(from: appended, count: 1000))
             appended += 1000
-            let segments = try StoreStats.of(store).segments
+            let segments = try store.stats().segments
             guard segments.count == 1, let active = segments.last else { throw BenchError("the 64 MiB segment rolled after \(appended) events") }
             let perEvent = Double(active.recordBytes) / Double(active.records)
             if Double(active.recordBytes) + 2000 * perEvent > Double(segmentBytes) { break }
@@ -44,21 +44,17 @@ struct StoreOpenAfterCrash {
                                 shape: "one 64 MiB active segment holding \(Format.grouped(appended)) events, never synced")
     }
 
-    /// The workload into segments of `segmentBytes`, sealed with `Log.sealFullSegments()` after a
-    /// clean close, then reopened and given 1,000 more unsynced events before the crash copy.
+    /// The workload into segments of `segmentBytes`, sealed with `EventStore.sealFullSegments()`,
+    /// then 1,000 more unsynced events before the crash copy.
     private mutating func measureSealed(segmentBytes: Int) async throws {
         let directory = try work.fresh("store-crash-sealed")
         let options = EventStoreOptions(log: LogOptions(durability: .none, segmentBytes: segmentBytes))
-        var store = try await EventStore.open(directory: directory, options: options)
+        let store = try await EventStore.open(directory: directory, options: options)
         // Batches of 100 events (about 35 KB): a batch must fit in one of these small segments.
         for start in stride(from: 0, to: workload.events.count, by: 100) {
             try await store.append(StoreAppends.appends(workload.events[start..<min(start + 100, workload.events.count)]))
         }
-        try await store.close()
-        let log = try Log.open(directory: directory, options: options.log)
-        let sealed = try log.sealFullSegments().count
-        try log.close()
-        store = try await EventStore.open(directory: directory, options: options)
+        let sealed = try store.sealFullSegments().count
         for start in stride(from: 0, to: 1000, by: 100) { try await store.append(batches(from: start, count: 100)) }
         try await measureCopies(of: directory, store: store, options: options,
                                 row: StoreRow.openCrashSealedPrefix + "\(sealed) sealed segments",

@@ -38,15 +38,13 @@ struct StreamSuite {
             note: "EventStore.read(stream:), \(Format.grouped(sample.count)) streams, \(Format.fixed(Double(expected) / Double(sample.count), 1)) events each"))
         results.compareStore(StoreRow.tenEventAsync, peer: .annals, try await tenEventLatency(store, passes: 5, label: "hot"),
                              higherIsBetter: false)
-        // TODO(issue 10): measure `store.reader.read(stream:)` here once main has the synchronous
-        // reader; until then the row stays empty and its target reads "not measured".
-        results.compareStore(StoreRow.tenEventSync, peer: .annals, nil, higherIsBetter: false)
+        results.compareStore(StoreRow.tenEventSync, peer: .annals, try tenEventSyncLatency(store, passes: 5), higherIsBetter: false)
         try await measureCategory(store)
         try await measureDelivery(store)
         try await store.close()
         store = try await EventStore.open(directory: directory, options: options)
         try await measureCold(store)
-        let stats = try StoreStats.of(store)
+        let stats = try store.stats()
         let fullSegmentEvents = Int(stats.segments.dropLast().reduce(0) { $0 + $1.records })
         try await store.close()
         recordIndexSizes(directory, fullSegmentEvents: fullSegmentEvents)
@@ -94,6 +92,23 @@ struct StreamSuite {
         }
         return Figure(value: percentile(samples, 0.5), unit: "µs",
                       note: "\(label); p99 \(Format.number(percentile(samples, 0.99))) µs over \(samples.count) reads of \(Self.tenEventStreams) streams, through the async API")
+    }
+
+    /// The same reads through the synchronous reader, `store.reader.read(stream:)`, on the caller's thread.
+    private func tenEventSyncLatency(_ store: EventStore, passes: Int) throws -> Figure {
+        let reader = store.reader
+        var samples: [Double] = []
+        for _ in 0..<passes {
+            for stream in 0..<Self.tenEventStreams {
+                let name = StreamName("tenevents-\(stream)")
+                let start = monotonicNanos()
+                let count = try reader.read(stream: name).count
+                samples.append(Double(monotonicNanos() - start) / 1e3)
+                guard count == 10 else { throw BenchError("\(name) read \(count) events, not 10") }
+            }
+        }
+        return Figure(value: percentile(samples, 0.5), unit: "µs",
+                      note: "hot; p99 \(Format.number(percentile(samples, 0.99))) µs over \(samples.count) reads of \(Self.tenEventStreams) streams, through store.reader")
     }
 
     private func measureCategory(_ store: EventStore) async throws {

@@ -1,3 +1,4 @@
+import CBenchSupport
 import Foundation
 
 /// The benchmark run: machine limits, Annals, then each peer on the same workload, then the
@@ -69,6 +70,8 @@ func runBenchmarks() async throws {
     }
 }
 
+// One line at a time, so the progress shows when the output goes to a file or a pipe.
+bench_line_buffer_stdout()
 do {
     if CommandLine.arguments.dropFirst().first == ResidentMemoryProbe.flag {
         try await ResidentMemoryProbe.run(CommandLine.arguments)
