@@ -46,9 +46,11 @@ extension Assessment {
     private func addSingleDurableTarget() {
         let single = annals(StoreRow.singleDurable)
         let rate = results.limit("syncs/s at p50, 4 KiB extending")
-        if let single, let rate {
-            results.fractions.append(LimitFraction(figure: "EventStore single-event durable appends, one task", value: single,
-                                                   limit: "fdatasync rate, 4 KiB extending (1 / p50)", limitValue: rate))
+        for kind in ["extending", "overwrite"] {
+            if let single, let limit = results.limit("syncs/s at p50, 4 KiB \(kind)") {
+                results.fractions.append(LimitFraction(figure: "EventStore single-event durable appends, one task", value: single,
+                                                       limit: "fdatasync rate, 4 KiB \(kind) (1 / p50)", limitValue: limit))
+            }
         }
         check("Single task, single-event durable appends ≥ 90% of the fdatasync rate measured in the same run",
               single.flatMap { s in rate.map { Figure(value: s.value / $0.value, unit: "") } }, layer: .store,

@@ -61,6 +61,8 @@ struct SQLitePeer {
         }
         var concurrent = SQLiteConcurrentWriters(rows: rows, settings: settings, results: results, work: work)
         try await concurrent.measure(tasks: 64)
+        var tenEvents = SQLiteTenEventReads(workload: workload, results: results, work: work)
+        try await tenEvents.measure(passes: 5)
         guard let readPath else { return }
         let queue = try open(readPath, synchronous: "FULL")
         try measureScan(queue)
