@@ -44,18 +44,19 @@ struct Assessment {
         }
     }
 
-    func check(_ target: String, _ figure: Figure?, layer: Layer = .core, _ measured: (Figure) -> String, _ met: (Figure) -> Bool) {
+    func check(_ target: String, _ figure: Figure?, layer: Layer = .core, rows: [String] = [],
+               _ measured: (Figure) -> String, _ met: (Figure) -> Bool) {
         guard let figure else {
-            results.targets.append(TargetCheck(layer: layer, target: target, measured: "not measured in this run", status: .notMeasured))
+            results.targets.append(TargetCheck(layer: layer, target: target, measured: "not measured in this run", status: .notMeasured, rows: rows))
             return
         }
-        results.targets.append(TargetCheck(layer: layer, target: target, measured: measured(figure), status: met(figure) ? .met : .short))
+        results.targets.append(TargetCheck(layer: layer, target: target, measured: measured(figure), status: met(figure) ? .met : .short, rows: rows))
     }
 
     func checkRatio(_ target: String, _ operation: String, peer: Peer, atLeast: Double, layer: Layer = .core) {
         let row = results.row(operation)
         let ratio = peer == .sqlite ? row?.advantage(over: row?.sqlite) : row?.advantage(over: row?.postgres)
-        check(target, ratio.map { Figure(value: $0, unit: "×") }, layer: layer, { Format.ratio($0.value) }, { $0.value >= atLeast })
+        check(target, ratio.map { Figure(value: $0, unit: "×") }, layer: layer, rows: [operation], { Format.ratio($0.value) }, { $0.value >= atLeast })
     }
 
     private func addTargets() {

@@ -50,13 +50,30 @@ struct MarkdownReport {
         return out + "\n"
     }
 
+    /// The rows of `layer`; the `EventStore` table also shows the status of each row's target.
     func comparisonTable(_ layer: Layer) -> String {
-        var out = "| Operation | Annals | SQLite | PostgreSQL | × SQLite | × PostgreSQL |\n|---|---:|---:|---:|---:|---:|\n"
+        let withTargets = layer == .store
+        var out = "| Operation | Annals | SQLite | PostgreSQL | × SQLite | × PostgreSQL |" + (withTargets ? " Target |" : "")
+        out += "\n|---|---:|---:|---:|---:|---:|" + (withTargets ? "---|" : "") + "\n"
         for row in results.rows(layer) {
             out += "| \(row.operation) | \(cell(row.annals)) | \(cell(row.sqlite)) | \(cell(row.postgres)) "
-            out += "| \(Format.ratio(row.advantage(over: row.sqlite))) | \(Format.ratio(row.advantage(over: row.postgres))) |\n"
+            out += "| \(Format.ratio(row.advantage(over: row.sqlite))) | \(Format.ratio(row.advantage(over: row.postgres))) |"
+            if withTargets {
+                let statuses = results.targets(layer).filter { $0.rows.contains(row.operation) }.map { Self.statusText($0.status) }
+                out += " \(statuses.isEmpty ? "—" : statuses.joined(separator: ", ")) |"
+            }
+            out += "\n"
         }
         return out
+    }
+
+    static func statusText(_ status: TargetCheck.Status) -> String {
+        switch status {
+        case .met: "met"
+        case .short: "**short**"
+        case .notMeasured: "not measured"
+        case .byTest: "asserted by a test"
+        }
     }
 
     func fractionTable() -> String {
@@ -71,13 +88,7 @@ struct MarkdownReport {
     func targetTable(_ layer: Layer) -> String {
         var out = "| Target | Measured | Status |\n|---|---|---|\n"
         for target in results.targets(layer) {
-            let status = switch target.status {
-            case .met: "met"
-            case .short: "**short**"
-            case .notMeasured: "not measured"
-            case .byTest: "asserted by a test"
-            }
-            out += "| \(target.target) | \(target.measured) | \(status) |\n"
+            out += "| \(target.target) | \(target.measured) | \(Self.statusText(target.status)) |\n"
         }
         return out
     }

@@ -47,6 +47,8 @@ struct TargetCheck {
     var target: String
     var measured: String
     var status: Status
+    /// The comparison rows the target judges, so their table can show its status.
+    var rows: [String] = []
 }
 
 /// Everything one run measured, filled in as it goes and rendered at the end.
@@ -99,7 +101,12 @@ final class Results {
         compare(operation, peer: peer, figure, higherIsBetter: higherIsBetter, layer: .store)
     }
 
-    func rows(_ layer: Layer) -> [ComparisonRow] { comparisons.filter { $0.layer == layer } }
+    /// The rows of `layer`: the `EventStore` rows in the order of issue 10's table, the core's as measured.
+    func rows(_ layer: Layer) -> [ComparisonRow] {
+        let rows = comparisons.filter { $0.layer == layer }
+        guard layer == .store else { return rows }
+        return rows.enumerated().sorted { (StoreRow.rank($0.element.operation), $0.offset) < (StoreRow.rank($1.element.operation), $1.offset) }.map(\.element)
+    }
 
     func targets(_ layer: Layer) -> [TargetCheck] { targets.filter { $0.layer == layer } }
 }

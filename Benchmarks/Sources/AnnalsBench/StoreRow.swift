@@ -17,4 +17,15 @@ enum StoreRow {
     static let ingestGrowth = "Ingest cost per event, 4th part against the 1st"
     static let footprintSealed = "Whole store after sealing, indexes included ÷ input JSONL"
     static let sealing = "Sealing (events/s)"
+
+    /// The rows in the order of issue 10's Targets table; a name with the sealed-crash prefix
+    /// sorts with that prefix.
+    static let order = [durableIngest, concurrentAppenders, singleDurable, singleNone, readsHot, readsCold, tenEventAsync,
+                        tenEventSync, delivery, openCrashFull, openCrashSealedPrefix, openManyStreams, residentMemory,
+                        ingestGrowth, footprintSealed, sealing]
+
+    /// Where `name` sorts in the `EventStore` table.
+    static func rank(_ name: String) -> Int {
+        order.firstIndex(of: name) ?? order.firstIndex { name.hasPrefix($0) } ?? order.count
+    }
 }

@@ -13,24 +13,24 @@ func runBenchmarks() async throws {
           + "\(Format.fixed(workload.meanEventBytes, 1)) bytes a JSON line")
     let results = Results()
     let sample = try [UInt8](Data(contentsOf: URL(fileURLWithPath: settings.jsonlPath)))
-    if settings.wants(.limits) {
+    try await section(.limits, settings) {
         let limitsDirectory = try work.fresh("limits")
         try MachineLimits(directory: limitsDirectory, settings: settings, results: results, sample: sample).measureAll()
     }
     let entries = workload.logEntries()
-    if settings.wants(.core) {
+    try await section(.core, settings) {
         var annals = AnnalsSuite(workload: workload, entries: entries, settings: settings, results: results, work: work)
         try annals.measureAll()
     }
-    if settings.wants(.sealed) {
+    try await section(.sealed, settings) {
         var sealed = SealedSuite(workload: workload, entries: entries, settings: settings, results: results, work: work)
         try sealed.measureAll()
     }
-    if settings.wants(.streams) {
+    try await section(.streams, settings) {
         var streams = StreamSuite(workload: workload, settings: settings, results: results, work: work)
         try await streams.measureAll()
     }
-    if settings.wants(.store) {
+    try await section(.store, settings) {
         var appends = StoreAppends(workload: workload, settings: settings, results: results, work: work)
         try await appends.measureAll()
         var crashes = StoreOpenAfterCrash(workload: workload, settings: settings, results: results, work: work)
@@ -40,7 +40,7 @@ func runBenchmarks() async throws {
         var footprint = StoreFootprint(workload: workload, settings: settings, results: results, work: work)
         try await footprint.measure()
     }
-    if settings.wants(.sqlite) {
+    try await section(.sqlite, settings) {
         var sqlite = SQLitePeer(workload: workload, settings: settings, results: results, work: work)
         try await sqlite.measureAll()
     }
@@ -68,6 +68,15 @@ func runBenchmarks() async throws {
         try report.render().write(toFile: path, atomically: true, encoding: .utf8)
         print("wrote \(path)")
     }
+}
+
+/// Runs `body` if the command line wants `name`, and says how long it took, so a run shows
+/// where the time of `Benchmarks/run` goes.
+func section(_ name: RunSettings.Section, _ settings: RunSettings, _ body: () async throws -> Void) async throws {
+    guard settings.wants(name) else { return }
+    let start = monotonicNanos()
+    try await body()
+    print("== \(name.rawValue) took \(Format.fixed(Double(monotonicNanos() - start) / 1e9, 1)) s")
 }
 
 // One line at a time, so the progress shows when the output goes to a file or a pipe.
