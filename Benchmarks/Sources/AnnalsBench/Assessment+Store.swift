@@ -41,20 +41,24 @@ extension Assessment {
               { $0.value >= 1 })
     }
 
-    /// One task's durable single-event appends against the fdatasync rate of an extending
-    /// 4 KiB write measured in the same run (DESIGN.md's reference), also in the limits table.
+    /// One task's durable single-event appends against the fdatasync rate measured in the same
+    /// run: the faster of a 4 KiB write that extends the file and one over synced space (a
+    /// store that writes into space made ahead of time can reach the latter). Both also go to
+    /// the limits table.
     private func addSingleDurableTarget() {
         let single = annals(StoreRow.singleDurable)
-        let rate = results.limit("syncs/s at p50, 4 KiB extending")
-        for kind in ["extending", "overwrite"] {
-            if let single, let limit = results.limit("syncs/s at p50, 4 KiB \(kind)") {
+        let rates = ["extending", "overwrite"].compactMap { kind in results.limit("syncs/s at p50, 4 KiB \(kind)").map { (kind, $0) } }
+        for (kind, limit) in rates {
+            if let single {
                 results.fractions.append(LimitFraction(figure: "EventStore single-event durable appends, one task", value: single,
                                                        limit: "fdatasync rate, 4 KiB \(kind) (1 / p50)", limitValue: limit))
             }
         }
+        let fastest = rates.max { $0.1.value < $1.1.value }
         check("Single task, single-event durable appends ≥ 90% of the fdatasync rate measured in the same run",
-              single.flatMap { s in rate.map { Figure(value: s.value / $0.value, unit: "") } }, layer: .store, rows: [StoreRow.singleDurable],
-              { "\(Format.percent($0.value)): \(Format.number(single!.value)) events/s against \(Format.number(rate!.value)) syncs/s (4 KiB extending, 1 / p50)" },
+              single.flatMap { s in fastest.map { Figure(value: s.value / $0.1.value, unit: "") } }, layer: .store, rows: [StoreRow.singleDurable],
+              { "\(Format.percent($0.value)): \(Format.number(single!.value)) events/s against \(Format.number(fastest!.1.value)) syncs/s "
+                  + "(4 KiB \(fastest!.0), 1 / p50, the faster of extending and overwrite)" },
               { $0.value >= 0.9 })
     }
 

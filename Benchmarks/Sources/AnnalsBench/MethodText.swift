@@ -26,8 +26,9 @@ enum MethodText {
           1,000 rows. 64 concurrent appenders: 64 tasks each appending its share one event per
           `append(to:_:)` under `.always` until the share or the time limit runs out; SQLite: 64 tasks each
           inserting one row per `DatabaseQueue.write`. Single-event appends: one task, `append(to:_:)` of one
-          event at a time, `.always` against the fdatasync rate of an extending 4 KiB write measured in the same
-          run (and SQLite at batch 1, FULL), and `.none` (against SQLite at batch 1, OFF). Reads, the 10-event
+          event at a time, `.always` against the fdatasync rate measured in the same run (the faster of a 4 KiB
+          write that extends the file and one over synced space; and SQLite at batch 1, FULL), and `.none`
+          (against SQLite at batch 1, OFF). Reads, the 10-event
           read and delivery: see Stream layer below. Open after a crash: a store's files are copied while it is
           open (what kill -9 leaves) and `EventStore.open` is timed on the copy, median of three: once with a
           64 MiB active segment filled to within a batch of rolling, once per segment size with the workload in

@@ -16,7 +16,7 @@ struct SQLiteConcurrentWriters {
         let queue = try SQLitePeer.open(path, synchronous: "FULL")
         try await queue.write { db in try db.execute(sql: SQLitePeer.schema) }
         let perTask = rows.count / tasks
-        precondition(perTask > 0, "the workload has at least one row per task")
+        guard perTask > 0 else { throw BenchError("\(tasks) concurrent appenders need at least \(tasks) events") }
         let rows = self.rows
         let limit = settings.timeLimitSeconds
         var total = 0

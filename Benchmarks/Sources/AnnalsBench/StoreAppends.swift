@@ -57,7 +57,7 @@ struct StoreAppends {
     private func measureConcurrentAppenders(tasks: Int) async throws {
         let (store, directory) = try await open("store-concurrent", durability: .always)
         let perTask = workload.events.count / tasks
-        precondition(perTask > 0, "the workload has at least one event per task")
+        guard perTask > 0 else { throw BenchError("\(tasks) concurrent appenders need at least \(tasks) events") }
         let prepared = (0..<tasks).map { Self.appends(workload.events[($0 * perTask)..<(($0 + 1) * perTask)]) }
         let limit = settings.timeLimitSeconds
         var total = 0
