@@ -41,6 +41,7 @@ let package = Package(
         .executableTarget(
             name: "AggregateBench",
             dependencies: [
+                .product(name: "AnnalsLog", package: "Annals"),
                 .product(name: "Annals", package: "Annals"),
                 .product(name: "AnnalsSQLite", package: "Annals"),
                 .product(name: "GRDB", package: "GRDB.swift"),
