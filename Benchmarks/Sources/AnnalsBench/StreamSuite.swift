@@ -3,9 +3,9 @@ import AnnalsLog
 import Foundation
 import Synchronization
 
-/// The stream layer on the shared workload, through `EventStore` only: whole-stream reads hot
-/// and cold, a 10-event stream read, a category read, append-to-delivery latency to a live
-/// subscriber, and the size of the stream-layer index files.
+/// The stream layer on the workload, through `EventStore` only: whole-stream reads hot and
+/// cold, a 10-event stream read (async, and sync through `store.reader`), a category read,
+/// append-to-delivery latency to a live subscriber, and the size of the stream-layer index files.
 struct StreamSuite {
     let workload: Workload
     let settings: RunSettings
