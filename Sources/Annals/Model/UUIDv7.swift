@@ -25,8 +25,9 @@ public enum UUIDv7 {
 
         mutating func nextRandom() -> UInt64 {
             if randomUsed == randomWords.count {
-                var system = SystemRandomNumberGenerator()
-                for index in randomWords.indices { randomWords[index] = system.next() }
+                // One call to the system's generator for all 64 words (glibc's arc4random_buf
+                // draws from getrandom), instead of one system call per id.
+                randomWords.withUnsafeMutableBytes { arc4random_buf($0.baseAddress!, $0.count) }
                 randomUsed = 0
             }
             defer { randomUsed += 1 }
