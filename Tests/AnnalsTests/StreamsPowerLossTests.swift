@@ -19,7 +19,8 @@ import AnnalsLog
     static func run(seed: UInt64, durability: Durability) async throws -> (store: EventStore, acknowledged: [Acknowledged]) {
         var random = SeededRandom(seed: seed)
         let fs = SimulatedFileSystem(seed: seed)
-        let options = EventStoreOptions(log: LogOptions(durability: durability, segmentBytes: 4096, fileSystem: fs))
+        var options = EventStoreOptions(log: LogOptions(durability: durability, segmentBytes: 4096, fileSystem: fs))
+        options.waitsForIndexWrites = true  // the same file-system steps on every run of a seed
         let store = try await EventStore.open(directory: directory, options: options)
         fs.scheduleCrash(afterOperations: Int.random(in: 20...400, using: &random))
         var acknowledged: [Acknowledged] = []

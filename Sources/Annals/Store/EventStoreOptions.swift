@@ -11,6 +11,10 @@ public struct EventStoreOptions: Sendable {
     /// into one hash bucket. Index files made with it are marked and rebuilt without it.
     public var streamHashForTesting: (@Sendable (String) -> UInt64)?
 
+    /// Test hook: the commit thread waits for a full segment's index files to be written
+    /// before it goes on, so a seeded fault test replays the same file-system steps every run.
+    @_spi(Testing) public var waitsForIndexWrites = false
+
     /// The default subscription buffer, in events.
     public static let subscriptionBufferEventsDefault = 512
 

@@ -4,6 +4,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import AnnalsLog
+import Dispatch
 import Synchronization
 
 extension StoreEngine {
@@ -78,6 +79,7 @@ extension StoreEngine {
         case .success(let batch?):
             let records = IndexedRecord.records(job.entries, batch: batch)
             lock.withLock { noteCommitted(records) }
+            if options.waitsForIndexWrites { indexQueue.sync {} }
             signal.notify(upTo: LogPosition(visibleEnd.load(ordering: .acquiring)))
             job.resume(.success(.written(entries: job.entries, batch: batch)))
         case .success(nil):
