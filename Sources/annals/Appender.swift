@@ -1,11 +1,13 @@
 import Annals
+import AnnalsJSON
 import AnnalsLog
 
-/// Commits parsed input through the event store and writes the acknowledgement lines.
+/// The committing half of `annals append`: commits parsed units through the event store and
+/// writes the acknowledgement lines, one `write` per commit, once it is durable.
 ///
-/// Each chunk of a batch is one store append: a multi-stream append when it names several
-/// streams, so it is atomic across them. Its parts are the runs of consecutive events of one
-/// stream, so the log holds the events in input order and positions count up line by line.
+/// Each chunk is one store append: a multi-stream append when it names several streams, so it
+/// is atomic across them. Its parts are the runs of consecutive events of one stream, so the
+/// log holds the events in input order and positions count up line by line.
 struct Appender {
     let store: EventStore
     /// The stream given by `--stream`, if any.
@@ -13,6 +15,9 @@ struct Appender {
     /// What the next commit expects of `stream`: the `--expected-version` for the first commit,
     /// then the version the previous commit reached. Nil: no check (`.any`).
     private(set) var expected: ExpectedVersion?
+    /// Events acknowledged so far.
+    private(set) var eventsAcknowledged = 0
+    private var acks = JSONWriter(capacity: 1 << 20)
 
     init(store: EventStore, stream: StreamName?, expected: ExpectedVersion?) {
         precondition(expected == nil || stream != nil, "an expected version belongs to --stream")
@@ -21,74 +26,88 @@ struct Appender {
         self.expected = expected
     }
 
-    func newBatch() -> InputBatch { InputBatch(batchBytesMax: store.log.batchBytesMax) }
+    var batchBytesMax: Int { store.log.batchBytesMax }
 
-    /// Commits `batch` chunk by chunk, acknowledging each chunk once it is durable.
-    mutating func commit(_ batch: InputBatch) async throws {
-        for chunk in batch.chunks {
-            let acks = try await commit(chunk)
-            StandardIO.write(acks)
+    /// Commits `units`, in input order, acknowledging each chunk once it is durable. Units that
+    /// were ready together go as one append; when that append is refused (a conflict, a
+    /// repeated id, a replay mixed with new events), each unit is committed on its own, which
+    /// is what reading them one at a time would have done, and a failure names its own lines.
+    mutating func commit(_ units: [IngestUnit]) async throws {
+        precondition(!units.isEmpty, "a commit holds at least one unit")
+        if units.count > 1 {
+            let events = units.flatMap(\.events)
+            if events.reduce(0, { $0 + $1.storedBytes }) <= batchBytesMax, (try? await commitChunk(events[...])) != nil {
+                return
+            }
+        }
+        for unit in units {
+            for chunk in IngestUnit.chunks(unit.events, batchBytesMax: batchBytesMax) {
+                do { try await commitChunk(chunk) } catch {
+                    throw CLIError(Self.message(error, lines: chunk.first!.line...chunk.last!.line))
+                }
+            }
         }
     }
 
-    /// Appends one chunk atomically and returns its acknowledgement lines, in input order.
-    private mutating func commit(_ chunk: ArraySlice<InputBatch.Event>) async throws -> [UInt8] {
+    /// Appends one chunk atomically and writes its acknowledgement lines, in input order.
+    private mutating func commitChunk(_ chunk: ArraySlice<IngestUnit.Event>) async throws(EventStoreError) {
         precondition(!chunk.isEmpty, "a chunk holds at least one event")
-        // Runs of consecutive events of one stream, in input order: the log keeps that order.
         var requests: [StreamAppend] = []
+        var runLengths: [Int] = []
         for event in chunk {
             if requests.last?.stream == event.stream {
                 requests[requests.count - 1].events.append(event.data)
+                runLengths[runLengths.count - 1] += 1
             } else {
                 let check = requests.isEmpty && event.stream == stream ? expected : nil
                 requests.append(StreamAppend(stream: event.stream, events: [event.data], expectedVersion: check ?? .any))
+                runLengths.append(1)
             }
         }
         let next = store.log.nextPosition
-        let result: MultiAppendResult
-        do {
-            result = try await store.append(requests)
-        } catch {
-            throw CLIError(Self.message(error, lines: chunk.first!.line...chunk.last!.line))
-        }
-        let acks: [Int: (position: UInt64, version: UInt64)]
+        let result = try await store.append(requests)
+        let positions: [(position: UInt64, version: UInt64)]
         if result.positions.lowerBound >= next {
-            acks = Self.writtenPositions(of: chunk, at: result)
+            positions = Self.writtenPositions(of: requests, runLengths: runLengths, at: result)
         } else {
-            acks = try storedPositions(of: chunk, in: result.positions)
+            positions = try storedPositions(of: chunk, in: result.positions)
         }
         if let stream, let reached = result.streamVersions[stream] { expected = expected.map { _ in .exact(reached) } }
-        var writer = JSONWriter()
-        var output: [UInt8] = []
-        for index in chunk.indices {
-            let ack = acks[index]!
-            writer.beginObject()
-            writer.field("position", ack.position)
-            writer.field("stream", chunk[index].stream.rawValue)
-            writer.field("version", ack.version)
-            writer.endObject()
-            output += writer.finishLine()
+        for (event, ack) in zip(chunk, positions) {
+            acks.beginObject()
+            acks.field("position", ack.position)
+            acks.field("stream", event.stream.rawValue)
+            acks.field("version", ack.version)
+            acks.endObject()
+            acks.endLine()
         }
-        return output
+        StandardIO.write(acks.bytes)
+        acks.removeAll()
+        eventsAcknowledged += chunk.count
     }
 
     /// A chunk written now: the log holds it in input order from the range's start, and each
-    /// stream's versions count up to the version the result reports.
+    /// stream's versions count up to the version the result reports. Walks the runs backwards,
+    /// one dictionary step per run.
     private static func writtenPositions(
-        of chunk: ArraySlice<InputBatch.Event>, at result: MultiAppendResult
-    ) -> [Int: (position: UInt64, version: UInt64)] {
-        precondition(result.positions.upperBound.rawValue - result.positions.lowerBound.rawValue + 1 == UInt64(chunk.count),
+        of requests: [StreamAppend], runLengths: [Int], at result: MultiAppendResult
+    ) -> [(position: UInt64, version: UInt64)] {
+        let count = runLengths.reduce(0, +)
+        precondition(result.positions.upperBound.rawValue - result.positions.lowerBound.rawValue + 1 == UInt64(count),
                      "a written chunk takes one position per event")
-        var remaining: [StreamName: UInt64] = [:]
-        for event in chunk { remaining[event.stream, default: 0] += 1 }
-        var acks: [Int: (position: UInt64, version: UInt64)] = [:]
-        var position = result.positions.lowerBound.rawValue
-        for index in chunk.indices {
-            let stream = chunk[index].stream
-            let left = remaining[stream]!
-            acks[index] = (position, result.streamVersions[stream]! - (left - 1))
-            remaining[stream] = left - 1
-            position += 1
+        var acks = [(position: UInt64, version: UInt64)](repeating: (0, 0), count: count)
+        var lastVersion: [StreamName: UInt64] = [:]  // the version of the run after, per stream
+        var end = count
+        for run in requests.indices.reversed() {
+            let stream = requests[run].stream
+            let length = runLengths[run]
+            let top = lastVersion[stream] ?? result.streamVersions[stream]!
+            for offset in 0..<length {
+                let index = end - length + offset
+                acks[index] = (result.positions.lowerBound.rawValue + UInt64(index), top - UInt64(length - 1 - offset))
+            }
+            lastVersion[stream] = top &- UInt64(length)  // wraps only when no earlier run of it exists
+            end -= length
         }
         return acks
     }
@@ -96,24 +115,28 @@ struct Appender {
     /// A chunk whose ids were all stored already: the store wrote nothing and checked each id
     /// against its stored record. Reads where each event went, to acknowledge the originals.
     private func storedPositions(
-        of chunk: ArraySlice<InputBatch.Event>, in range: ClosedRange<LogPosition>
-    ) throws -> [Int: (position: UInt64, version: UInt64)] {
+        of chunk: ArraySlice<IngestUnit.Event>, in range: ClosedRange<LogPosition>
+    ) throws(EventStoreError) -> [(position: UInt64, version: UInt64)] {
         var wanted: [EventID: Int] = [:]
-        for index in chunk.indices { wanted[chunk[index].data.id.logEventID] = index }
-        var found: [Int: (position: UInt64, version: UInt64)] = [:]
+        for (offset, event) in chunk.enumerated() { wanted[event.data.id.logEventID] = offset }
+        var found = [(position: UInt64, version: UInt64)?](repeating: nil, count: chunk.count)
+        var foundCount = 0
         let count = Int(clamping: range.upperBound.rawValue - range.lowerBound.rawValue + 1)
         do {
             try store.log.forEachRecord(from: range.lowerBound, limit: count) { view in
-                if let index = wanted[view.eventID] { found[index] = (view.position.rawValue, view.streamVersion) }
-                return found.count < wanted.count
+                if let offset = wanted[view.eventID], found[offset] == nil {
+                    found[offset] = (view.position.rawValue, view.streamVersion)
+                    foundCount += 1
+                }
+                return foundCount < wanted.count
             }
         } catch {
-            throw CLIError("reading the stored events of a re-sent batch failed: \(error)")
+            throw .invalidArgument("reading the stored events of a re-sent batch failed: \(error)")
         }
-        guard found.count == wanted.count else {
-            throw CLIError("the store reported a re-sent batch as stored but \(wanted.count - found.count) of its events were not found")
+        guard foundCount == chunk.count else {
+            throw .invalidArgument("the store reported a re-sent batch as stored but \(chunk.count - foundCount) of its events were not found")
         }
-        return found
+        return found.map { $0! }
     }
 
     /// The error for a failed commit, naming the input lines that were not appended.

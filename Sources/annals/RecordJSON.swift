@@ -1,3 +1,4 @@
+import AnnalsJSON
 import Annals
 import Foundation
 
@@ -6,28 +7,57 @@ import Foundation
 /// JSON values that were appended; bytes that are not JSON (appended through the library) are
 /// written as base64 strings under `dataBase64` / `metadataBase64` instead.
 enum RecordJSON {
+    /// The event's line, alone (for `annals subscribe`, which writes each as it comes).
     static func line(_ event: RecordedEvent, writer: inout JSONWriter) -> [UInt8] {
+        append(event, to: &writer)
+        defer { writer.removeAll() }
+        return writer.bytes
+    }
+
+    /// Appends the event's line to `writer`, which collects many lines for one write.
+    static func append(_ event: RecordedEvent, to writer: inout JSONWriter) {
         writer.beginObject()
         writer.field("position", event.position.rawValue)
         writer.field("stream", event.stream.rawValue)
         writer.field("version", event.version)
         writer.field("type", event.type)
-        writer.field("id", event.id.uuidString.lowercased())
-        writer.field("timestamp", Timestamps.iso8601(nanoseconds: event.timestampNanoseconds))
-        value("data", event.data, emptyIsNull: false, writer: &writer)
-        value("metadata", event.metadata, emptyIsNull: true, writer: &writer)
+        writer.key("id")
+        appendUUID(event.id, to: &writer)
+        writer.key("timestamp")
+        writer.appendString(Timestamps.iso8601(nanoseconds: event.timestampNanoseconds))
+        if JSONValidator.isValidValue(event.data) {
+            writer.field("data", rawJSON: event.data)
+        } else {
+            writer.field("dataBase64", Data(event.data).base64EncodedString())
+        }
+        if event.metadata.isEmpty {
+            writer.field("metadata", rawJSON: Self.null)
+        } else if JSONValidator.isValidValue(event.metadata) {
+            writer.field("metadata", rawJSON: event.metadata)
+        } else {
+            writer.field("metadataBase64", Data(event.metadata).base64EncodedString())
+        }
         writer.endObject()
-        return writer.finishLine()
+        writer.endLine()
     }
 
-    private static func value(_ name: String, _ bytes: [UInt8], emptyIsNull: Bool, writer: inout JSONWriter) {
-        if bytes.isEmpty && emptyIsNull {
-            writer.field(name, rawJSON: Array("null".utf8))
-        } else if JSONScanner.isValidValue(bytes) {
-            writer.field(name, rawJSON: bytes)
-        } else {
-            writer.field(name + "Base64", Data(bytes).base64EncodedString())
+    private static let null: [UInt8] = Array("null".utf8)
+
+    /// The id as a quoted lowercase UUID string, without making a `String`.
+    private static func appendUUID(_ id: UUID, to writer: inout JSONWriter) {
+        let hex: StaticString = "0123456789abcdef"
+        var text = [UInt8](repeating: UInt8(ascii: "-"), count: 38)
+        text[0] = UInt8(ascii: "\""); text[37] = UInt8(ascii: "\"")
+        withUnsafeBytes(of: id.uuid) { bytes in
+            var at = 1
+            for (index, byte) in bytes.enumerated() {
+                if index == 4 || index == 6 || index == 8 || index == 10 { at += 1 }
+                text[at] = hex.utf8Start[Int(byte >> 4)]
+                text[at + 1] = hex.utf8Start[Int(byte & 15)]
+                at += 2
+            }
         }
+        writer.appendRaw(text)
     }
 }
 
