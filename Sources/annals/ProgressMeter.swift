@@ -1,3 +1,4 @@
+import AnnalsLog
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -37,6 +38,44 @@ final class ProgressMeter: @unchecked Sendable {
         drawn = true
         StandardIO.write(Array(("\r\u{1B}[K" + Self.line(unit: unit, count: count, bytes: bytes, total: totalBytes,
                                                           seconds: Double(now - start) / 1e9)).utf8), to: 2)
+    }
+
+    /// Runs `body` while a background thread redraws `label` with the time elapsed, for work
+    /// that reports nothing until it ends (`Log.verify` has no progress callback).
+    func whileRunning<T>(_ label: String, _ body: () throws -> T) rethrows -> T {
+        guard isEnabled else { return try body() }
+        let ticker = Ticker()
+        let start = self.start
+        BackgroundThread.start {
+            var lastDraw: UInt64 = 0
+            while !ticker.isStopped {
+                let now = Self.now()
+                if now - lastDraw >= Self.intervalNanoseconds * 4 {
+                    lastDraw = now
+                    StandardIO.write(Array("\r\u{1B}[K\(label): \(Int(Double(now - start) / 1e9)) s".utf8), to: 2)
+                }
+                usleep(20_000)
+            }
+            ticker.markExited()
+        }
+        defer {
+            ticker.stop()
+            while !ticker.hasExited { usleep(1_000) }  // its last line is drawn before the erase
+            drawn = true
+            finish()
+        }
+        return try body()
+    }
+
+    /// The stop flag between `whileRunning` and its drawing thread.
+    private final class Ticker: @unchecked Sendable {
+        private let mutex = PosixMutex()
+        private var stopped = false
+        private var exited = false
+        var isStopped: Bool { mutex.withLock { stopped } }
+        var hasExited: Bool { mutex.withLock { exited } }
+        func stop() { mutex.withLock { stopped = true } }
+        func markExited() { mutex.withLock { exited = true } }
     }
 
     /// Erases the display, so what follows on standard error starts on a clean line.
