@@ -79,7 +79,10 @@ let package = Package(
                 "AnnalsJSON",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            swiftSettings: strictSwift
+            swiftSettings: strictSwift,
+            // The Swift runtime and Foundation linked in: no dynamic loading and relocation of
+            // a dozen Swift libraries at every start (README: "Process startup").
+            linkerSettings: [.unsafeFlags(["-static-stdlib"])]
         ),
         .target(
             name: "AnnalsTestSupport",

@@ -12,8 +12,12 @@ extension JSONCursor {
         var hasEscapes = false
         while true {
             while count - index >= 8 {
-                let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
-                if Self.mayNeedAttention(word) { break }
+                let word = UInt64(littleEndian: UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self))
+                let flags = Self.attentionFlags(word)
+                if flags != 0 {
+                    index += flags.trailingZeroBitCount >> 3  // the first flagged byte is exact
+                    break
+                }
                 index += 8
             }
             guard index < count else { throw error("unterminated string") }
@@ -36,10 +40,11 @@ extension JSONCursor {
         }
     }
 
-    /// True when some byte of `word` is a quote, a backslash, below 0x20 or above 0x7F. It may
-    /// also say true for a harmless byte next to one of those (a borrow in the subtraction);
-    /// it never says false when one is there.
-    @inline(__always) static func mayNeedAttention(_ word: UInt64) -> Bool {
+    /// The high bit of each byte of `word` (little-endian: byte 0 lowest) that may be a quote,
+    /// a backslash, below 0x20 or above 0x7F. A borrow in the subtractions can flag a harmless
+    /// byte above a flagged one, never below it, so the lowest flag is exact; and no such byte
+    /// goes unflagged.
+    @inline(__always) static func attentionFlags(_ word: UInt64) -> UInt64 {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let highs: UInt64 = 0x8080_8080_8080_8080
         let quotes = word ^ (ones &* 0x22)
@@ -47,7 +52,7 @@ extension JSONCursor {
         let zeroQuote = (quotes &- ones) & ~quotes
         let zeroBackslash = (backslashes &- ones) & ~backslashes
         let control = word &- (ones &* 0x20)  // a byte below 0x20 borrows into its high bit
-        return (zeroQuote | zeroBackslash | control | word) & highs != 0
+        return (zeroQuote | zeroBackslash | control | word) & highs
     }
 
     private mutating func skipEscape() throws(JSONError) {

@@ -30,6 +30,7 @@ struct JSONCursor {
     func error(_ message: String) -> JSONError { JSONError(message: message, offset: index) }
 
     @inline(__always) mutating func skipWhitespace() {
+        if index < count && base[index] > 0x20 { return }  // compact JSON: no whitespace at all
         while index < count {
             let byte = base[index]
             guard byte <= 0x20, byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 else { return }

@@ -11,7 +11,7 @@ struct AppendCommand: AsyncParsableCommand {
             A thread of its own reads and validates the input while the previous batch commits. The lines of each \
             read of standard input (what a pipe has ready, or up to 1 MiB of a file) are committed as one atomic \
             batch, across all the streams they name (split only when they exceed the largest batch a segment holds); \
-            reads that are ready together share one commit of up to 8 MiB (when that commit is refused, each read \
+            reads that are ready together share one commit of up to 4 MiB (when that commit is refused, each read \
             commits on its own). As events \
             become durable under the store's policy, one line per event is written to standard output, in input \
             order: {"position": P, "stream": S, "version": V}. A bad line stops the command with an error naming \
@@ -47,9 +47,9 @@ struct AppendCommand: AsyncParsableCommand {
     @OptionGroup var progress: ProgressOptions
 
     /// A commit holds at most this many bytes of ready input, unless one read alone is larger.
-    static let commitBytesMax = 8 << 20
+    static let commitBytesMax = 4 << 20
     /// The reader waits while this many parsed bytes wait for the committer.
-    static let queuedBytesMax = 16 << 20
+    static let queuedBytesMax = 8 << 20
 
     func run() async throws {
         let started = ProgressMeter.now()
