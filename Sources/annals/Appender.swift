@@ -26,7 +26,7 @@ struct Appender {
         self.expected = expected
     }
 
-    var batchBytesMax: Int { store.log.batchBytesMax }
+    var batchBytesMax: Int { store.batchBytesMax }
 
     /// Commits `units`, in input order, acknowledging each chunk once it is durable. Units that
     /// were ready together go as one append; when that append is refused (a conflict, a
@@ -49,94 +49,35 @@ struct Appender {
         }
     }
 
-    /// Appends one chunk atomically and writes its acknowledgement lines, in input order.
+    /// Appends one chunk atomically and writes its acknowledgement lines, in input order: the
+    /// store reports where each event went, the originals' places for a replay.
     private mutating func commitChunk(_ chunk: ArraySlice<IngestUnit.Event>) async throws(EventStoreError) {
         precondition(!chunk.isEmpty, "a chunk holds at least one event")
         var requests: [StreamAppend] = []
-        var runLengths: [Int] = []
         for event in chunk {
             if requests.last?.stream == event.stream {
                 requests[requests.count - 1].events.append(event.data)
-                runLengths[runLengths.count - 1] += 1
             } else {
                 let check = requests.isEmpty && event.stream == stream ? expected : nil
                 requests.append(StreamAppend(stream: event.stream, events: [event.data], expectedVersion: check ?? .any))
-                runLengths.append(1)
             }
         }
-        let next = store.log.nextPosition
         let result = try await store.append(requests)
-        let positions: [(position: UInt64, version: UInt64)]
-        if result.positions.lowerBound >= next {
-            positions = Self.writtenPositions(of: requests, runLengths: runLengths, at: result)
-        } else {
-            positions = try storedPositions(of: chunk, in: result.positions)
+        precondition(result.events.count == chunk.count, "one result per event, in the order given")
+        if let stream, expected != nil, let reached = result.events.last(where: { $0.stream == stream })?.streamVersion {
+            expected = .exact(reached)
         }
-        if let stream, let reached = result.streamVersions[stream] { expected = expected.map { _ in .exact(reached) } }
-        for (event, ack) in zip(chunk, positions) {
+        for ack in result.events {
             acks.beginObject()
-            acks.field("position", ack.position)
-            acks.field("stream", event.stream.rawValue)
-            acks.field("version", ack.version)
+            acks.field("position", ack.position.rawValue)
+            acks.field("stream", ack.stream.rawValue)
+            acks.field("version", ack.streamVersion)
             acks.endObject()
             acks.endLine()
         }
         StandardIO.write(acks.bytes)
         acks.removeAll()
         eventsAcknowledged += chunk.count
-    }
-
-    /// A chunk written now: the log holds it in input order from the range's start, and each
-    /// stream's versions count up to the version the result reports. Walks the runs backwards,
-    /// one dictionary step per run.
-    private static func writtenPositions(
-        of requests: [StreamAppend], runLengths: [Int], at result: MultiAppendResult
-    ) -> [(position: UInt64, version: UInt64)] {
-        let count = runLengths.reduce(0, +)
-        precondition(result.positions.upperBound.rawValue - result.positions.lowerBound.rawValue + 1 == UInt64(count),
-                     "a written chunk takes one position per event")
-        var acks = [(position: UInt64, version: UInt64)](repeating: (0, 0), count: count)
-        var lastVersion: [StreamName: UInt64] = [:]  // the version of the run after, per stream
-        var end = count
-        for run in requests.indices.reversed() {
-            let stream = requests[run].stream
-            let length = runLengths[run]
-            let top = lastVersion[stream] ?? result.streamVersions[stream]!
-            for offset in 0..<length {
-                let index = end - length + offset
-                acks[index] = (result.positions.lowerBound.rawValue + UInt64(index), top - UInt64(length - 1 - offset))
-            }
-            lastVersion[stream] = top &- UInt64(length)  // wraps only when no earlier run of it exists
-            end -= length
-        }
-        return acks
-    }
-
-    /// A chunk whose ids were all stored already: the store wrote nothing and checked each id
-    /// against its stored record. Reads where each event went, to acknowledge the originals.
-    private func storedPositions(
-        of chunk: ArraySlice<IngestUnit.Event>, in range: ClosedRange<LogPosition>
-    ) throws(EventStoreError) -> [(position: UInt64, version: UInt64)] {
-        var wanted: [EventID: Int] = [:]
-        for (offset, event) in chunk.enumerated() { wanted[event.data.id.logEventID] = offset }
-        var found = [(position: UInt64, version: UInt64)?](repeating: nil, count: chunk.count)
-        var foundCount = 0
-        let count = Int(clamping: range.upperBound.rawValue - range.lowerBound.rawValue + 1)
-        do {
-            try store.log.forEachRecord(from: range.lowerBound, limit: count) { view in
-                if let offset = wanted[view.eventID], found[offset] == nil {
-                    found[offset] = (view.position.rawValue, view.streamVersion)
-                    foundCount += 1
-                }
-                return foundCount < wanted.count
-            }
-        } catch {
-            throw .invalidArgument("reading the stored events of a re-sent batch failed: \(error)")
-        }
-        guard foundCount == chunk.count else {
-            throw .invalidArgument("the store reported a re-sent batch as stored but \(chunk.count - foundCount) of its events were not found")
-        }
-        return found.map { $0! }
     }
 
     /// The error for a failed commit, naming the input lines that were not appended.

@@ -1,7 +1,7 @@
 import AnnalsTestSupport
 import Foundation
 import Testing
-@testable import Annals
+@_spi(Testing) @testable import Annals
 
 @Suite struct EventStoreTests {
     /// Proves a stream's first event gets version 0, versions count up, and reads return exactly what was appended.

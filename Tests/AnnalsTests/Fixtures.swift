@@ -35,3 +35,9 @@ func withStore<T>(
         throw error
     }
 }
+
+extension AppendResult {
+    /// This result as a re-sent append reports it: the original positions and version, marked
+    /// as a replay (nothing was written).
+    var replayed: AppendResult { AppendResult(positions: positions, streamVersion: streamVersion, isReplay: true) }
+}

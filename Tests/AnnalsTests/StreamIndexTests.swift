@@ -1,7 +1,7 @@
 import AnnalsTestSupport
 import Foundation
 import Testing
-@testable import Annals
+@_spi(Testing) @testable import Annals
 
 @Suite struct StreamIndexTests {
     /// Proves interleaved streams read back exactly across many small segments, forward and backward, before and after reopen.
