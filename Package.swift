@@ -80,9 +80,9 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSwift,
-            // The Swift runtime and Foundation linked in: no dynamic loading and relocation of
-            // a dozen Swift libraries at every start (README: "Process startup").
-            linkerSettings: [.unsafeFlags(["-static-stdlib"])]
+            // Release builds link the Swift runtime and FoundationEssentials in: no loading and
+            // relocating a dozen shared libraries at every start (README: "Process startup").
+            linkerSettings: [.unsafeFlags(["-static-stdlib"], .when(configuration: .release))]
         ),
         .target(
             name: "AnnalsTestSupport",

@@ -1,7 +1,7 @@
 import AnnalsJSON
 import Annals
 import AnnalsLog
-import Foundation
+import FoundationEssentials
 
 /// Runs a `ReadQuery` page by page, writing each page's JSON lines as it comes, so memory stays
 /// bounded by one page however much the read returns.

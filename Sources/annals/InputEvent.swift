@@ -1,7 +1,7 @@
 import Annals
 import AnnalsJSON
 import AnnalsLog
-import Foundation
+import FoundationEssentials
 
 /// One input line of `annals append`:
 /// `{"stream": S, "type": T, "data": <any JSON>, "metadata": <object, optional>, "id": <uuid, optional>}`.

@@ -1,6 +1,6 @@
 import AnnalsJSON
 import Annals
-import Foundation
+import FoundationEssentials
 
 /// The JSON line `annals read` and `annals subscribe` write for an event: position, stream, version, type, id,
 /// timestamp (ISO 8601, UTC), data and metadata. `data` and `metadata` are written back as the
@@ -90,22 +90,103 @@ enum Timestamps {
         return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(seconds / 3600, 2)):\(pad(seconds / 60 % 60, 2)):\(pad(seconds % 60, 2)).\(pad(dayMilliseconds % 1000, 3))Z"
     }
 
-    /// Parses an ISO 8601 date-time (with or without fractional seconds, `Z` or an offset) or a
-    /// full date (midnight UTC) into nanoseconds since 1970, at millisecond precision; nil if it
-    /// is neither. Times beyond what nanoseconds in an Int64 reach (about 1677...2262) are
-    /// clamped to its ends, which no stored timestamp passes.
+    /// Parses an ISO 8601 date-time (`YYYY-MM-DDTHH:MM:SS`, optional fractional seconds, then
+    /// `Z` or an offset `±HH:MM` / `±HHMM`) or a full date (`YYYY-MM-DD`, midnight UTC) into
+    /// nanoseconds since 1970, at millisecond precision; nil if it is neither. Times beyond what
+    /// nanoseconds in an Int64 reach (about 1677...2262) are clamped to its ends, which no stored
+    /// timestamp passes. Hand-written so the CLI needs no date formatter (and no full Foundation).
     static func parse(_ text: String) -> Int64? {
-        let plain = ISO8601DateFormatter()
-        let fractional = ISO8601DateFormatter()
-        fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        let dateOnly = ISO8601DateFormatter()
-        dateOnly.formatOptions = [.withFullDate, .withDashSeparatorInDate]
-        guard let date = fractional.date(from: text) ?? plain.date(from: text) ?? dateOnly.date(from: text) else { return nil }
-        let milliseconds = (date.timeIntervalSince1970 * 1e3).rounded()
-        guard milliseconds.isFinite else { return nil }
-        let limit = Double(Int64.max / 1_000_000)
+        var scanner = DigitScanner(Array(text.utf8))
+        guard let year = scanner.number(digits: 4...6), scanner.take("-"), let month = scanner.number(digits: 2...2),
+              scanner.take("-"), let day = scanner.number(digits: 2...2),
+              (1...12).contains(month), day >= 1, day <= daysIn(month: month, year: year) else { return nil }
+        var milliseconds = daysFromCivil(year: year, month: month, day: day) * 86_400_000
+        if !scanner.atEnd {
+            guard scanner.take("T"), let hour = scanner.number(digits: 2...2), scanner.take(":"),
+                  let minute = scanner.number(digits: 2...2), scanner.take(":"), let second = scanner.number(digits: 2...2),
+                  hour < 24, minute < 60, second < 60 else { return nil }
+            milliseconds += ((hour * 60 + minute) * 60 + second) * 1000
+            if scanner.take(".") {
+                guard let fraction = scanner.fractionMilliseconds() else { return nil }
+                milliseconds += fraction
+            }
+            if scanner.take("Z") {
+                // UTC
+            } else if let sign: Int64 = scanner.take("+") ? 1 : scanner.take("-") ? -1 : nil {
+                guard let hours = scanner.number(digits: 2...2) else { return nil }
+                _ = scanner.take(":")
+                guard let minutes = scanner.number(digits: 2...2), hours < 24, minutes < 60 else { return nil }
+                milliseconds -= sign * (hours * 60 + minutes) * 60_000
+            } else {
+                return nil
+            }
+            guard scanner.atEnd else { return nil }
+        }
+        let limit = Int64.max / 1_000_000
         if milliseconds >= limit { return .max }
         if milliseconds <= -limit { return .min }
-        return Int64(milliseconds) * 1_000_000
+        return milliseconds * 1_000_000
+    }
+
+    /// Days from 1970-01-01 to a proleptic Gregorian date (the inverse of `iso8601`'s arithmetic).
+    static func daysFromCivil(year: Int64, month: Int64, day: Int64) -> Int64 {
+        let shifted = month <= 2 ? year - 1 : year
+        let era = (shifted >= 0 ? shifted : shifted - 399) / 400
+        let yearOfEra = shifted - era * 400
+        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+
+    static func daysIn(month: Int64, year: Int64) -> Int64 {
+        switch month {
+        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
+    }
+}
+
+/// Reads the parts of an ISO 8601 time: fixed-width numbers and separators.
+private struct DigitScanner {
+    let bytes: [UInt8]
+    var index = 0
+
+    init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+    var atEnd: Bool { index == bytes.count }
+
+    mutating func take(_ character: Unicode.Scalar) -> Bool {
+        guard index < bytes.count, bytes[index] == UInt8(ascii: character) else { return false }
+        index += 1
+        return true
+    }
+
+    /// A number of `digits` decimal digits (as many as there are, within the range).
+    mutating func number(digits: ClosedRange<Int>) -> Int64? {
+        var value: Int64 = 0
+        var count = 0
+        while index < bytes.count, count < digits.upperBound, bytes[index] &- 0x30 < 10 {
+            value = value * 10 + Int64(bytes[index] - 0x30)
+            index += 1
+            count += 1
+        }
+        return digits.contains(count) ? value : nil
+    }
+
+    /// One or more fraction digits as milliseconds, rounded to the nearest.
+    mutating func fractionMilliseconds() -> Int64? {
+        var value: Int64 = 0
+        var count = 0
+        var roundUp = false
+        while index < bytes.count, bytes[index] &- 0x30 < 10 {
+            let digit = Int64(bytes[index] - 0x30)
+            if count < 3 { value = value * 10 + digit } else if count == 3 { roundUp = digit >= 5 }
+            index += 1
+            count += 1
+        }
+        guard count > 0 else { return nil }
+        for _ in count..<max(count, 3) { value *= 10 }
+        return value + (roundUp ? 1 : 0)
     }
 }
