@@ -79,9 +79,10 @@ let package = Package(
                 "AnnalsJSON",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            swiftSettings: strictSwift,
             // Release builds link the Swift runtime and FoundationEssentials in: no loading and
             // relocating a dozen shared libraries at every start (README: "Process startup").
+            // The compile step needs the flag too: it records the static libraries to link.
+            swiftSettings: strictSwift + [.unsafeFlags(["-static-stdlib"], .when(configuration: .release))],
             linkerSettings: [.unsafeFlags(["-static-stdlib"], .when(configuration: .release))]
         ),
         .target(
