@@ -79,6 +79,12 @@ public struct JSONWriter {
         needsComma = true
     }
 
+    /// Lets `build` append one complete JSON value's bytes directly to the buffer.
+    public mutating func appendValue(_ build: (inout [UInt8]) -> Void) {
+        build(&bytes)
+        needsComma = true
+    }
+
     /// Appends `text` as a string literal, escaping quotes, backslashes and control characters.
     public mutating func appendString(_ text: String) {
         var text = text

@@ -24,7 +24,11 @@ enum RecordJSON {
         writer.key("id")
         appendUUID(event.id, to: &writer)
         writer.key("timestamp")
-        writer.appendString(Timestamps.iso8601(nanoseconds: event.timestampNanoseconds))
+        writer.appendValue { bytes in
+            bytes.append(UInt8(ascii: "\""))
+            Timestamps.appendISO8601(nanoseconds: event.timestampNanoseconds, to: &bytes)
+            bytes.append(UInt8(ascii: "\""))
+        }
         if JSONValidator.isValidValue(event.data) {
             writer.field("data", rawJSON: event.data)
         } else {
@@ -46,18 +50,17 @@ enum RecordJSON {
     /// The id as a quoted lowercase UUID string, without making a `String`.
     private static func appendUUID(_ id: UUID, to writer: inout JSONWriter) {
         let hex: StaticString = "0123456789abcdef"
-        var text = [UInt8](repeating: UInt8(ascii: "-"), count: 38)
-        text[0] = UInt8(ascii: "\""); text[37] = UInt8(ascii: "\"")
-        withUnsafeBytes(of: id.uuid) { bytes in
-            var at = 1
-            for (index, byte) in bytes.enumerated() {
-                if index == 4 || index == 6 || index == 8 || index == 10 { at += 1 }
-                text[at] = hex.utf8Start[Int(byte >> 4)]
-                text[at + 1] = hex.utf8Start[Int(byte & 15)]
-                at += 2
+        writer.appendValue { bytes in
+            bytes.append(UInt8(ascii: "\""))
+            withUnsafeBytes(of: id.uuid) { uuid in
+                for (index, byte) in uuid.enumerated() {
+                    if index == 4 || index == 6 || index == 8 || index == 10 { bytes.append(UInt8(ascii: "-")) }
+                    bytes.append(hex.utf8Start[Int(byte >> 4)])
+                    bytes.append(hex.utf8Start[Int(byte & 15)])
+                }
             }
+            bytes.append(UInt8(ascii: "\""))
         }
-        writer.appendRaw(text)
     }
 }
 
@@ -65,6 +68,14 @@ enum RecordJSON {
 /// state (civil-from-days arithmetic), so any thread may call them.
 enum Timestamps {
     static func iso8601(nanoseconds: Int64) -> String {
+        var bytes: [UInt8] = []
+        appendISO8601(nanoseconds: nanoseconds, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends `YYYY-MM-DDTHH:MM:SS.mmmZ` without making a `String`: `annals read` writes one
+    /// per event.
+    static func appendISO8601(nanoseconds: Int64, to bytes: inout [UInt8]) {
         // Floor division without overflow, for any stored value (Int64.min included).
         func floorDivide(_ value: Int64, _ divisor: Int64) -> Int64 {
             let quotient = value / divisor
@@ -82,12 +93,25 @@ enum Timestamps {
         let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
         let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
         let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        func pad(_ value: Int64, _ width: Int) -> String {
-            let text = String(value)
-            return String(repeating: "0", count: max(0, width - text.count)) + text
+        // Fixed-width decimal: every field fits its width (years are 1677...2262 for Int64 nanoseconds).
+        func digits(_ value: Int64, _ width: Int) {
+            var divisor: Int64 = 1
+            for _ in 1..<width { divisor *= 10 }
+            precondition(value >= 0 && value < divisor * 10, "a field fits its width")
+            while divisor > 0 {
+                bytes.append(UInt8(truncatingIfNeeded: value / divisor % 10) + 0x30)
+                divisor /= 10
+            }
         }
         let seconds = dayMilliseconds / 1000
-        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(seconds / 3600, 2)):\(pad(seconds / 60 % 60, 2)):\(pad(seconds % 60, 2)).\(pad(dayMilliseconds % 1000, 3))Z"
+        digits(year, 4)
+        bytes.append(UInt8(ascii: "-")); digits(month, 2)
+        bytes.append(UInt8(ascii: "-")); digits(day, 2)
+        bytes.append(UInt8(ascii: "T")); digits(seconds / 3600, 2)
+        bytes.append(UInt8(ascii: ":")); digits(seconds / 60 % 60, 2)
+        bytes.append(UInt8(ascii: ":")); digits(seconds % 60, 2)
+        bytes.append(UInt8(ascii: ".")); digits(dayMilliseconds % 1000, 3)
+        bytes.append(UInt8(ascii: "Z"))
     }
 
     /// Parses an ISO 8601 date-time (`YYYY-MM-DDTHH:MM:SS`, optional fractional seconds, then
