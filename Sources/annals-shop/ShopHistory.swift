@@ -1,4 +1,5 @@
 import Annals
+import AnnalsLog
 import Foundation
 
 /// Writes the shop's history: 30 backdated days on the first run, and a little new activity

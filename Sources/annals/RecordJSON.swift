@@ -1,5 +1,6 @@
 import AnnalsJSON
 import Annals
+import AnnalsLog
 import FoundationEssentials
 
 /// The JSON line `annals read` and `annals subscribe` write for an event: position, stream, version, type, id,

@@ -2,6 +2,7 @@ import AnnalsTestSupport
 import Foundation
 import Testing
 @_spi(Testing) @testable import Annals
+import AnnalsLog
 
 @Suite struct EventStoreDeletionTests {
     /// Proves a soft-deleted stream reads as deleted, refuses .exact and .streamExists, and a .noStream append revives it with versions continuing.

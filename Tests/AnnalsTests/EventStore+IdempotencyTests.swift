@@ -2,6 +2,7 @@ import AnnalsTestSupport
 import Foundation
 import Testing
 @_spi(Testing) @testable import Annals
+import AnnalsLog
 
 @Suite struct EventStoreIdempotencyTests {
     /// Proves re-appending a stored batch returns the original result and writes nothing, also after a restart and across many segments.

@@ -2,6 +2,7 @@ import AnnalsTestSupport
 import Foundation
 import Testing
 @_spi(Testing) @testable import Annals
+import AnnalsLog
 
 @Suite struct EventStoreTests {
     /// Proves a stream's first event gets version 0, versions count up, and reads return exactly what was appended.

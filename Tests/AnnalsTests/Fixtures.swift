@@ -1,6 +1,7 @@
 import AnnalsTestSupport
 import Foundation
 @testable import Annals
+import AnnalsLog
 
 /// Helpers shared by the stream-layer tests.
 enum Fixtures {

@@ -2,6 +2,7 @@ import AnnalsTestSupport
 import Foundation
 import Testing
 @_spi(Testing) @testable import Annals
+import AnnalsLog
 
 /// An in-memory projection that records every event it is given, to check order and duplicates.
 actor RecordingProjection: Projection {

@@ -2,6 +2,7 @@ import AnnalsTestSupport
 import Foundation
 import Testing
 @_spi(Testing) @testable import Annals
+import AnnalsLog
 
 @Suite struct StoreEngineTests {
     /// Proves a clean reopen reads only the active segment (the heads checkpoint covers the rest) and rebuilds nothing.
@@ -32,6 +33,7 @@ import Testing
             batches.append((stream, events, try await store.append(to: stream, events)))
             if index == 60 { try await store.softDelete(stream: "s-4") }
         }
+        store.waitForIndexWrites()  // a copy taken while a file is renamed could miss it
         for name in try PosixFileSystem().list(dir.path) where name != "LOCK" {
             try FileManager.default.copyItem(atPath: dir.file(name), toPath: copy.file(name))
         }

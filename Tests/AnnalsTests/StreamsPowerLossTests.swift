@@ -2,6 +2,7 @@ import AnnalsTestSupport
 import Foundation
 import Testing
 @_spi(Testing) @testable import Annals
+import AnnalsLog
 
 /// Power loss under the stream layer, on the simulated file system: the derived files (heads
 /// checkpoint, .sidx/.eidx/.tidx) must never make the store disagree with its log.

@@ -3,6 +3,7 @@ import Foundation
 import Synchronization
 import Testing
 @_spi(Testing) @testable import Annals
+import AnnalsLog
 
 /// A clock the test moves by hand, in nanoseconds.
 final class ManualClock: Sendable {

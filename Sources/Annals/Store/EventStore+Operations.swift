@@ -1,3 +1,4 @@
+import Dispatch
 public import AnnalsLog
 
 /// What tools need from a store without handing out its log: counts and sizes, a full check,
@@ -31,4 +32,12 @@ extension EventStore {
     /// The storage core underneath, for tests that check what reached the log. Not API: an
     /// append made through it would bypass the stream layer's checks and watermark.
     @_spi(Testing) public var log: Log { engine.log }
+}
+
+extension EventStore {
+    /// Returns once the index files of every full segment handed to the background index
+    /// queue so far are written and published. For tests that inspect the files.
+    @_spi(Testing) public func waitForIndexWrites() {
+        engine.indexQueue.sync {}
+    }
 }

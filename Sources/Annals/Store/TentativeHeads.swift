@@ -16,19 +16,20 @@ struct TentativeHeads {
 
     private var jobs: [Job] = []
     private var heads: [String: StreamHead] = [:]
-    private var ids: Set<EventID> = []
+    /// The ids of every job in `jobs` (the position is a placeholder: only membership counts).
+    private var ids = EventIDTable()
 
     var isEmpty: Bool { jobs.isEmpty }
 
     func head(_ stream: String) -> StreamHead? { heads[stream] }
 
-    func contains(_ id: EventID) -> Bool { ids.contains(id) }
+    func contains(_ id: EventID) -> Bool { !ids.isEmpty && ids[id] != nil }
 
     /// Notes what `job` will make true once it is acknowledged.
     mutating func push(_ job: AppendJob, heads after: [String: StreamHead], ids new: [EventID]) {
         jobs.append(Job(job: ObjectIdentifier(job), heads: after, ids: new))
         heads.merge(after) { $1 }
-        ids.formUnion(new)
+        for id in new { ids.insert(id, at: .first) }
     }
 
     /// Forgets `job`: acknowledged (its heads are now the store's) or failed.
@@ -36,10 +37,10 @@ struct TentativeHeads {
         guard let slot = jobs.firstIndex(where: { $0.job == ObjectIdentifier(job) }) else { return }
         jobs.remove(at: slot)
         heads.removeAll(keepingCapacity: true)
-        ids.removeAll(keepingCapacity: true)
+        ids.removeAll()
         for remaining in jobs {
             heads.merge(remaining.heads) { $1 }
-            ids.formUnion(remaining.ids)
+            for id in remaining.ids { ids.insert(id, at: .first) }
         }
     }
 }

@@ -37,6 +37,11 @@ package final class CommitRequest: @unchecked Sendable {
     let work: Work
     let finish: (Result<AppendedBatch?, LogError>) -> Void
 
+    var isSync: Bool {
+        if case .sync = work { return true }
+        return false
+    }
+
     package init(_ work: Work, finish: @escaping (Result<AppendedBatch?, LogError>) -> Void) {
         self.work = work
         self.finish = finish

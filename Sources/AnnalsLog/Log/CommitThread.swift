@@ -12,6 +12,8 @@ final class CommitThread: @unchecked Sendable {
     private var queue: [CommitRequest] = []
     private var stopping = false
     private var running = false
+    /// True while a group is being committed, by this thread or inline by a caller.
+    private var committing = false
     /// Set when an fsync (or the undo of a failed write) failed: every later request fails.
     private var failure: LogError?
     private var thread = pthread_t()
@@ -47,6 +49,25 @@ final class CommitThread: @unchecked Sendable {
         if let refusal { request.finish(.failure(refusal)) }
     }
 
+    /// Commits `request` on the calling thread, as a group of one, when nothing is being
+    /// committed or queued; returns false (doing nothing) otherwise. For requests that need no
+    /// fdatasync, this spares the caller two thread hops while keeping commits serial.
+    func commitInline(_ request: CommitRequest) -> Bool {
+        let claimed: Bool = mutex.withLock {
+            guard !stopping, failure == nil, !committing, queue.isEmpty else { return false }
+            committing = true
+            return true
+        }
+        guard claimed else { return false }
+        let poison = commit([request])
+        mutex.withLock {
+            committing = false
+            if let poison { record(poison) }
+            if !queue.isEmpty { mutex.broadcast() }
+        }
+        return true
+    }
+
     /// The error that poisoned the log, if any.
     var poison: LogError? { mutex.withLock { failure } }
 
@@ -65,27 +86,35 @@ final class CommitThread: @unchecked Sendable {
         }
     }
 
+    /// Caller holds `mutex`.
+    private func record(_ poison: LogError) {
+        guard failure == nil else { return }
+        failure = LogError(.io, "an earlier write or sync failed (\(poison.message)); the store must be reopened",
+                           file: poison.file, offset: poison.offset, errno: poison.errno)
+    }
+
     private func run() {
         var group: [CommitRequest] = []
         while true {
             let poisoned: LogError? = mutex.withLock {
-                while queue.isEmpty && !stopping { mutex.wait() }
+                while committing || (queue.isEmpty && !stopping) { mutex.wait() }
                 swap(&group, &queue)
+                committing = !group.isEmpty
                 return failure
             }
             if group.isEmpty {
                 mutex.withLock { running = false }
                 return
             }
+            var poison: LogError?
             if let poisoned {
                 for request in group { request.finish(.failure(poisoned)) }
-            } else if let poison = commit(group) {
-                mutex.withLock {
-                    if failure == nil {
-                        failure = LogError(.io, "an earlier write or sync failed (\(poison.message)); the store must be reopened",
-                                           file: poison.file, offset: poison.offset, errno: poison.errno)
-                    }
-                }
+            } else {
+                poison = commit(group)
+            }
+            mutex.withLock {
+                committing = false
+                if let poison { record(poison) }
             }
             group.removeAll(keepingCapacity: true)
         }

@@ -20,7 +20,11 @@ extension Log {
     }
 
     /// Hands `request` to the commit thread; its `finish` runs there once the request is done.
+    /// Under a policy that acknowledges before fdatasync (`.none`, `.interval`), an append
+    /// that finds the commit thread idle is committed on the calling thread instead, and
+    /// finishes before `submit` returns: the write is a memory copy into the page cache.
     package func submit(_ request: CommitRequest) {
+        if options.durability != .always, !request.isSync, commitThread.commitInline(request) { return }
         commitThread.enqueue(request)
     }
 
