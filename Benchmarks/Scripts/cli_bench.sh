@@ -8,7 +8,7 @@
 #
 # --build builds `annals` and JSONScanBench in release mode first. SQLite's side: a small C
 # program against the C API (Scripts/sqlite_ingest.c: WAL, synchronous FULL then OFF, batch
-# 1000, one prepared INSERT, reading the same events as TSV, so it parses no JSON) and the
+# 1000, one prepared INSERT, reading the same events as TSV made here, so it parses no JSON) and the
 # `sqlite3` shell for reads. Times are the best of --runs runs (default 3); peak RSS comes from
 # /usr/bin/time (%M); per-process reads and startup from hyperfine.
 set -euo pipefail
@@ -49,7 +49,17 @@ trap 'rm -rf "$scratch"' EXIT
 events=$(grep -c . "$jsonl")
 jsonl_bytes=$(stat -c %s "$jsonl")
 load=$(cut -d' ' -f1-3 /proc/loadavg)
-python3 "$here/jsonl_to_tsv.py" < "$jsonl" > "$scratch/events.tsv"
+# SQLite's input: stream TAB type TAB data TAB metadata, data and metadata re-serialized compactly
+# (json.dumps escapes tabs and newlines, so no field holds either).
+python3 -c '
+import json, sys
+for line in sys.stdin:
+    if line.strip():
+        event = json.loads(line)
+        fields = [event["stream"], event["type"], json.dumps(event["data"], separators=(",", ":")),
+                  json.dumps(event.get("metadata") or {}, separators=(",", ":"))]
+        sys.stdout.write("\t".join(fields) + "\n")
+' < "$jsonl" > "$scratch/events.tsv"
 cc -O2 -o "$scratch/sqlite_ingest" "$here/sqlite_ingest.c" -lsqlite3
 # One stream from the middle of the input, for the per-process stream read.
 stream=$(sed -n "$(( (events + 1) / 2 ))p" "$jsonl" | python3 -c 'import json, sys; print(json.loads(sys.stdin.read())["stream"])')

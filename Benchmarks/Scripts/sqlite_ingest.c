@@ -1,6 +1,6 @@
 /*
  * SQLite's side of the CLI ingest rows (Scripts/cli_bench.sh): one process that reads the
- * workload as TSV (stream TAB type TAB data TAB metadata, made by jsonl_to_tsv.py, so it parses
+ * workload as TSV (stream TAB type TAB data TAB metadata, made by cli_bench.sh, so it parses
  * no JSON) and inserts it into the classic events table through the C API: WAL, the given
  * synchronous mode, one prepared INSERT, a transaction per `batch` events. Stream versions are
  * counted in a small hash table, as an event store must.
