@@ -48,6 +48,13 @@ let package = Package(
             ],
             swiftSettings: strictSwift
         ),
+        // The CLI's JSON scanner alone in MB/s beside a memchr-over-lines baseline; the CLI
+        // section of `Benchmarks/run` (Scripts/cli_bench.sh) runs it.
+        .executableTarget(
+            name: "JSONScanBench",
+            dependencies: [.product(name: "AnnalsJSON", package: "Annals")],
+            swiftSettings: strictSwift
+        ),
         .executableTarget(
             name: "AnnalsMicro",
             dependencies: [

@@ -8,8 +8,11 @@ struct AppendCommand: AsyncParsableCommand {
         abstract: "Append events read as JSON lines from standard input.",
         discussion: """
             Each input line: {"stream": S, "type": T, "data": <any JSON>, "metadata": <object, optional>, "id": <uuid, optional>}. \
-            Whatever standard input has ready is committed as one atomic batch, across all the streams it names \
-            (split into several atomic batches only when it exceeds the largest batch a segment holds). As events \
+            A thread of its own reads and validates the input while the previous batch commits. The lines of each \
+            read of standard input (what a pipe has ready, or up to 1 MiB of a file) are committed as one atomic \
+            batch, across all the streams they name (split only when they exceed the largest batch a segment holds); \
+            reads that are ready together share one commit of up to 4 MiB (when that commit is refused, each read \
+            commits on its own). As events \
             become durable under the store's policy, one line per event is written to standard output, in input \
             order: {"position": P, "stream": S, "version": V}. A bad line stops the command with an error naming \
             the line number and a non-zero exit; everything before it is durable, nothing after it is appended. \
@@ -38,37 +41,63 @@ struct AppendCommand: AsyncParsableCommand {
         }
     }
 
+    @Flag(name: .long, help: "At the end, write one line to standard error: events, input bytes, seconds, events/s.")
+    var stats = false
+
+    @OptionGroup var progress: ProgressOptions
+
+    /// A commit holds at most this many bytes of ready input, unless one read alone is larger.
+    static let commitBytesMax = 4 << 20
+    /// The reader waits while this many parsed bytes wait for the committer.
+    static let queuedBytesMax = 8 << 20
+
     func run() async throws {
+        let started = ProgressMeter.now()
         let eventStore = try await store.openStore()
         try await StoreAccess.using(eventStore) { eventStore in
             var appender = Appender(store: eventStore, stream: stream.map { StreamName($0) }, expected: expectedVersion?.value)
-            try await ingest(into: &appender)
+            let meter = ProgressMeter(unit: "events", totalBytes: StandardIO.inputFileBytesLeft(), choice: progress.progress)
+            var inputBytes: UInt64 = 0
+            defer {
+                meter.finish()
+                if stats {
+                    StandardIO.printError(Self.summary(events: appender.eventsAcknowledged, bytes: inputBytes,
+                                                       seconds: Double(ProgressMeter.now() - started) / 1e9))
+                }
+            }
+            try await ingest(into: &appender) { units, acknowledged in
+                inputBytes += units.reduce(0) { $0 + UInt64($1.inputBytes) }
+                meter.update(count: acknowledged, bytes: inputBytes)
+            }
         }
     }
 
-    /// Reads standard input to its end, committing each chunk's complete lines as one batch.
-    private func ingest(into appender: inout Appender) async throws {
-        var carry: [UInt8] = []
-        var lineNumber = 0
-        var atEnd = false
-        while !atEnd {
-            let chunk = try await StandardIO.readAvailableInBackground()
-            atEnd = chunk.isEmpty
-            carry += chunk
-            var lines = carry.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map(Array.init)
-            carry = atEnd ? [] : lines.removeLast()
-            var batch = appender.newBatch()
-            for line in lines {
-                lineNumber += 1
-                if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
-                do {
-                    try batch.add(InputEvent(line: line, defaultStream: stream), line: lineNumber)
-                } catch {
-                    try await appender.commit(batch)
-                    throw CLIError("line \(lineNumber): \(error)")
+    /// Reads standard input to its end on a parsing thread while this task commits what it has
+    /// parsed: the two overlap, and each commit takes everything ready (up to `commitBytesMax`).
+    private func ingest(into appender: inout Appender, committed: ([IngestUnit], Int) -> Void) async throws {
+        let queue = IngestQueue(queuedBytesMax: Self.queuedBytesMax, takeBytesMax: min(Self.commitBytesMax, appender.batchBytesMax))
+        InputParser(defaultStream: stream, batchBytesMax: appender.batchBytesMax, queue: queue).start()
+        do {
+            while true {
+                switch await queue.next() {
+                case .units(let units):
+                    try await appender.commit(units)
+                    committed(units, appender.eventsAcknowledged)
+                case .end(let failure):
+                    if let failure { throw failure }
+                    return
                 }
             }
-            try await appender.commit(batch)
+        } catch {
+            queue.cancel()  // the parser stops at its next unit; nothing after this is appended
+            throw error
         }
+    }
+
+    /// "appended 100000 events, 29.5 MiB of input in 1.23 s: 81300 events/s".
+    static func summary(events: Int, bytes: UInt64, seconds: Double) -> String {
+        let rate = seconds > 0 ? Int(Double(events) / seconds) : 0
+        let rounded = (seconds * 1000).rounded() / 1000
+        return "appended \(events) events, \(ByteCount.text(bytes)) of input in \(rounded) s: \(rate) events/s"
     }
 }

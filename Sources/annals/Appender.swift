@@ -1,11 +1,13 @@
 import Annals
+import AnnalsJSON
 import AnnalsLog
 
-/// Commits parsed input through the event store and writes the acknowledgement lines.
+/// The committing half of `annals append`: commits parsed units through the event store and
+/// writes the acknowledgement lines, one `write` per commit, once it is durable.
 ///
-/// Each chunk of a batch is one store append: a multi-stream append when it names several
-/// streams, so it is atomic across them. Its parts are the runs of consecutive events of one
-/// stream, so the log holds the events in input order and positions count up line by line.
+/// Each chunk is one store append: a multi-stream append when it names several streams, so it
+/// is atomic across them. Its parts are the runs of consecutive events of one stream, so the
+/// log holds the events in input order and positions count up line by line.
 struct Appender {
     let store: EventStore
     /// The stream given by `--stream`, if any.
@@ -13,6 +15,9 @@ struct Appender {
     /// What the next commit expects of `stream`: the `--expected-version` for the first commit,
     /// then the version the previous commit reached. Nil: no check (`.any`).
     private(set) var expected: ExpectedVersion?
+    /// Events acknowledged so far.
+    private(set) var eventsAcknowledged = 0
+    private var acks = JSONWriter(capacity: 1 << 20)
 
     init(store: EventStore, stream: StreamName?, expected: ExpectedVersion?) {
         precondition(expected == nil || stream != nil, "an expected version belongs to --stream")
@@ -21,20 +26,33 @@ struct Appender {
         self.expected = expected
     }
 
-    func newBatch() -> InputBatch { InputBatch(batchBytesMax: store.batchBytesMax) }
+    var batchBytesMax: Int { store.batchBytesMax }
 
-    /// Commits `batch` chunk by chunk, acknowledging each chunk once it is durable.
-    mutating func commit(_ batch: InputBatch) async throws {
-        for chunk in batch.chunks {
-            let acks = try await commit(chunk)
-            StandardIO.write(acks)
+    /// Commits `units`, in input order, acknowledging each chunk once it is durable. Units that
+    /// were ready together go as one append; when that append is refused (a conflict, a
+    /// repeated id, a replay mixed with new events), each unit is committed on its own, which
+    /// is what reading them one at a time would have done, and a failure names its own lines.
+    mutating func commit(_ units: [IngestUnit]) async throws {
+        precondition(!units.isEmpty, "a commit holds at least one unit")
+        if units.count > 1 {
+            let events = units.flatMap(\.events)
+            if events.reduce(0, { $0 + $1.storedBytes }) <= batchBytesMax, (try? await commitChunk(events[...])) != nil {
+                return
+            }
+        }
+        for unit in units {
+            for chunk in IngestUnit.chunks(unit.events, batchBytesMax: batchBytesMax) {
+                do { try await commitChunk(chunk) } catch {
+                    throw CLIError(Self.message(error, lines: chunk.first!.line...chunk.last!.line))
+                }
+            }
         }
     }
 
-    /// Appends one chunk atomically and returns its acknowledgement lines, in input order.
-    private mutating func commit(_ chunk: ArraySlice<InputBatch.Event>) async throws -> [UInt8] {
+    /// Appends one chunk atomically and writes its acknowledgement lines, in input order: the
+    /// store reports where each event went, the originals' places for a replay.
+    private mutating func commitChunk(_ chunk: ArraySlice<IngestUnit.Event>) async throws(EventStoreError) {
         precondition(!chunk.isEmpty, "a chunk holds at least one event")
-        // Runs of consecutive events of one stream, in input order: the log keeps that order.
         var requests: [StreamAppend] = []
         for event in chunk {
             if requests.last?.stream == event.stream {
@@ -44,25 +62,22 @@ struct Appender {
                 requests.append(StreamAppend(stream: event.stream, events: [event.data], expectedVersion: check ?? .any))
             }
         }
-        let result: MultiAppendResult
-        do {
-            result = try await store.append(requests)
-        } catch {
-            throw CLIError(Self.message(error, lines: chunk.first!.line...chunk.last!.line))
+        let result = try await store.append(requests)
+        precondition(result.events.count == chunk.count, "one result per event, in the order given")
+        if let stream, expected != nil, let reached = result.events.last(where: { $0.stream == stream })?.streamVersion {
+            expected = .exact(reached)
         }
-        precondition(result.events.count == chunk.count, "one result per event")
-        if let stream, let reached = result.streamVersions[stream] { expected = expected.map { _ in .exact(reached) } }
-        var writer = JSONWriter()
-        var output: [UInt8] = []
-        for (index, ack) in zip(chunk.indices, result.events) {
-            writer.beginObject()
-            writer.field("position", ack.position.rawValue)
-            writer.field("stream", chunk[index].stream.rawValue)
-            writer.field("version", ack.streamVersion)
-            writer.endObject()
-            output += writer.finishLine()
+        for ack in result.events {
+            acks.beginObject()
+            acks.field("position", ack.position.rawValue)
+            acks.field("stream", ack.stream.rawValue)
+            acks.field("version", ack.streamVersion)
+            acks.endObject()
+            acks.endLine()
         }
-        return output
+        StandardIO.write(acks.bytes)
+        acks.removeAll()
+        eventsAcknowledged += chunk.count
     }
 
     /// The error for a failed commit, naming the input lines that were not appended.

@@ -1,6 +1,7 @@
+import AnnalsJSON
 import Annals
 import AnnalsLog
-import Foundation
+import FoundationEssentials
 
 /// Runs a `ReadQuery` page by page, writing each page's JSON lines as it comes, so memory stays
 /// bounded by one page however much the read returns.
@@ -11,7 +12,9 @@ struct EventReader {
     let store: EventStore
     /// Events still to write.
     private(set) var remaining: Int
-    private var writer = JSONWriter()
+    /// Output is collected up to this size and written with one `write`.
+    static let flushBytes = 1 << 20
+    private var writer = JSONWriter(capacity: flushBytes + (64 << 10))
 
     init(store: EventStore, limit: Int) {
         precondition(limit > 0, "a read writes at least one event")
@@ -31,6 +34,7 @@ struct EventReader {
                 let filter: EventFilter = category.map { .category($0) } ?? type.map { .eventType($0) } ?? .all
                 try await readFiltered(filter, type: category != nil ? type : nil, from: first)
             }
+            flush()
         } catch let error as EventStoreError {
             throw CLIError(Self.message(error))
         }
@@ -89,12 +93,17 @@ struct EventReader {
 
     /// Writes up to `remaining` of `events`.
     private mutating func emit(_ events: [RecordedEvent]) {
-        var output: [UInt8] = []
         for event in events.prefix(remaining) {
-            output += RecordJSON.line(event, writer: &writer)
+            RecordJSON.append(event, to: &writer)
         }
         remaining -= min(remaining, events.count)
-        StandardIO.write(output)
+        if writer.count >= Self.flushBytes { flush() }
+    }
+
+    /// Writes what the pages so far produced, in one `write`.
+    mutating func flush() {
+        StandardIO.write(writer.bytes)
+        writer.removeAll()
     }
 
     static func message(_ error: EventStoreError) -> String {

@@ -1,6 +1,7 @@
 import Annals
+import AnnalsJSON
 import AnnalsLog
-import Foundation
+import FoundationEssentials
 
 /// One input line of `annals append`:
 /// `{"stream": S, "type": T, "data": <any JSON>, "metadata": <object, optional>, "id": <uuid, optional>}`.
@@ -12,47 +13,37 @@ struct InputEvent {
     var metadata: [UInt8]
     var id: EventID?
 
-    static let fields: Set<String> = ["stream", "type", "data", "metadata", "id"]
     /// The longest stream name and event type, in UTF-8 bytes (the log's limits).
     static let nameBytesMax = StreamName.bytesMax
 
     /// Parses `line`. Without a "stream" field the event goes to `defaultStream` (from
     /// `--stream`); with one, it must name that same stream when a default is given.
-    init(line: [UInt8], defaultStream: String? = nil) throws(JSONError) {
-        let members = try JSONScanner.objectMembers(line)
-        var seen: [String: Range<Int>] = [:]
-        for member in members {
-            guard Self.fields.contains(member.key) else {
-                throw JSONError(message: "unknown field \"\(member.key)\" (expected stream, type, data, metadata, id)", offset: member.value.lowerBound)
-            }
-            guard seen.updateValue(member.value, forKey: member.key) == nil else {
-                throw JSONError(message: "field \"\(member.key)\" appears twice", offset: member.value.lowerBound)
-            }
-        }
-        if let defaultStream, seen["stream"] == nil {
+    init(line: UnsafeBufferPointer<UInt8>, defaultStream: String? = nil) throws(JSONError) {
+        let fields = try EventLine.scan(line)
+        if let defaultStream, fields.stream == nil {
             stream = defaultStream
         } else {
-            stream = try Self.string(line, seen, "stream")
+            stream = try Self.string(fields.stream, "stream", line)
         }
         if let defaultStream, stream != defaultStream {
-            throw JSONError(message: "\"stream\" is \"\(stream)\" but --stream is \"\(defaultStream)\"", offset: seen["stream"]?.lowerBound ?? 0)
+            throw JSONError(message: "\"stream\" is \"\(stream)\" but --stream is \"\(defaultStream)\"", offset: fields.stream?.value.lowerBound ?? 0)
         }
-        type = try Self.string(line, seen, "type")
+        type = try Self.string(fields.type, "type", line)
         try Self.checkName(stream, "stream")
         try Self.checkName(type, "type")
-        guard let dataRange = seen["data"] else { throw JSONError(message: "missing field \"data\"", offset: 0) }
-        data = Array(line[dataRange])
+        guard let dataRange = fields.data?.value else { throw JSONError(message: "missing field \"data\"", offset: 0) }
+        data = Array(UnsafeBufferPointer(rebasing: line[dataRange]))
         metadata = []
-        if let range = seen["metadata"], line[range.lowerBound] != UInt8(ascii: "n") {
+        if let range = fields.metadata?.value, line[range.lowerBound] != UInt8(ascii: "n") {
             guard line[range.lowerBound] == UInt8(ascii: "{") else {
                 throw JSONError(message: "\"metadata\" must be an object", offset: range.lowerBound)
             }
-            metadata = Array(line[range])
+            metadata = Array(UnsafeBufferPointer(rebasing: line[range]))
         }
-        if let range = seen["id"] {
-            let text = try Self.string(line, seen, "id")
-            guard let parsed = EventID(uuidString: text) else {
-                throw JSONError(message: "\"id\" is not a UUID: \(text)", offset: range.lowerBound)
+        if let member = fields.id {
+            let text = try Self.string(member, "id", line)
+            guard let parsed = Self.eventID(text) else {
+                throw JSONError(message: "\"id\" is not a UUID: \(text)", offset: member.value.lowerBound)
             }
             id = parsed
         }
@@ -76,20 +67,44 @@ struct InputEvent {
         }
     }
 
-    private static func string(_ line: [UInt8], _ members: [String: Range<Int>], _ name: String) throws(JSONError) -> String {
-        guard let range = members[name] else { throw JSONError(message: "missing field \"\(name)\"", offset: 0) }
-        guard line[range.lowerBound] == UInt8(ascii: "\"") else {
-            throw JSONError(message: "\"\(name)\" must be a string", offset: range.lowerBound)
+    private static func string(_ member: EventLine.Member?, _ name: String, _ line: UnsafeBufferPointer<UInt8>) throws(JSONError) -> String {
+        guard let member else { throw JSONError(message: "missing field \"\(name)\"", offset: 0) }
+        guard let string = member.string else {
+            throw JSONError(message: "\"\(name)\" must be a string", offset: member.value.lowerBound)
         }
-        return try JSONScanner.decodeString(line, range)
+        return string.decoded(in: line)
+    }
+
+    /// A UUID's 32 hex digits in 36 characters, the other four being dashes (as
+    /// `EventID(uuidString:)` takes them), without making an array per id.
+    static func eventID(_ text: String) -> EventID? {
+        let utf8 = text.utf8
+        guard utf8.count == 36 else { return nil }
+        var high: UInt64 = 0, low: UInt64 = 0
+        var digits = 0
+        for byte in utf8 where byte != UInt8(ascii: "-") {
+            let value: UInt8
+            switch byte {
+            case 0x30...0x39: value = byte - 0x30
+            case 0x41...0x46: value = byte - 0x41 + 10
+            case 0x61...0x66: value = byte - 0x61 + 10
+            default: return nil
+            }
+            if digits < 16 { high = high << 4 | UInt64(value) } else { low = low << 4 | UInt64(value) }
+            digits += 1
+        }
+        guard digits == 32 else { return nil }
+        return EventID(high: high, low: low)
     }
 }
 
 extension UUID {
     /// The UUID with the same 16 bytes as a log event id.
     init(eventID: EventID) {
-        let b = eventID.bytes
-        self.init(uuid: (b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]))
+        let (h, l) = (eventID.high, eventID.low)
+        func byte(_ word: UInt64, _ index: Int) -> UInt8 { UInt8(truncatingIfNeeded: word >> (56 - 8 * index)) }
+        self.init(uuid: (byte(h, 0), byte(h, 1), byte(h, 2), byte(h, 3), byte(h, 4), byte(h, 5), byte(h, 6), byte(h, 7),
+                         byte(l, 0), byte(l, 1), byte(l, 2), byte(l, 3), byte(l, 4), byte(l, 5), byte(l, 6), byte(l, 7)))
     }
 
     /// The log event id with the same 16 bytes.

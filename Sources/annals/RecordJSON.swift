@@ -1,33 +1,66 @@
+import AnnalsJSON
 import Annals
 import AnnalsLog
-import Foundation
+import FoundationEssentials
 
 /// The JSON line `annals read` and `annals subscribe` write for an event: position, stream, version, type, id,
 /// timestamp (ISO 8601, UTC), data and metadata. `data` and `metadata` are written back as the
 /// JSON values that were appended; bytes that are not JSON (appended through the library) are
 /// written as base64 strings under `dataBase64` / `metadataBase64` instead.
 enum RecordJSON {
+    /// The event's line, alone (for `annals subscribe`, which writes each as it comes).
     static func line(_ event: RecordedEvent, writer: inout JSONWriter) -> [UInt8] {
+        append(event, to: &writer)
+        defer { writer.removeAll() }
+        return writer.bytes
+    }
+
+    /// Appends the event's line to `writer`, which collects many lines for one write.
+    static func append(_ event: RecordedEvent, to writer: inout JSONWriter) {
         writer.beginObject()
         writer.field("position", event.position.rawValue)
         writer.field("stream", event.stream.rawValue)
         writer.field("version", event.version)
         writer.field("type", event.type)
-        writer.field("id", event.id.uuidString.lowercased())
-        writer.field("timestamp", Timestamps.iso8601(nanoseconds: event.timestampNanoseconds))
-        value("data", event.data, emptyIsNull: false, writer: &writer)
-        value("metadata", event.metadata, emptyIsNull: true, writer: &writer)
+        writer.key("id")
+        appendUUID(event.id, to: &writer)
+        writer.key("timestamp")
+        writer.appendValue { bytes in
+            bytes.append(UInt8(ascii: "\""))
+            Timestamps.appendISO8601(nanoseconds: event.timestampNanoseconds, to: &bytes)
+            bytes.append(UInt8(ascii: "\""))
+        }
+        if JSONValidator.isValidValue(event.data) {
+            writer.field("data", rawJSON: event.data)
+        } else {
+            writer.field("dataBase64", Data(event.data).base64EncodedString())
+        }
+        if event.metadata.isEmpty {
+            writer.field("metadata", rawJSON: Self.null)
+        } else if JSONValidator.isValidValue(event.metadata) {
+            writer.field("metadata", rawJSON: event.metadata)
+        } else {
+            writer.field("metadataBase64", Data(event.metadata).base64EncodedString())
+        }
         writer.endObject()
-        return writer.finishLine()
+        writer.endLine()
     }
 
-    private static func value(_ name: String, _ bytes: [UInt8], emptyIsNull: Bool, writer: inout JSONWriter) {
-        if bytes.isEmpty && emptyIsNull {
-            writer.field(name, rawJSON: Array("null".utf8))
-        } else if JSONScanner.isValidValue(bytes) {
-            writer.field(name, rawJSON: bytes)
-        } else {
-            writer.field(name + "Base64", Data(bytes).base64EncodedString())
+    private static let null: [UInt8] = Array("null".utf8)
+
+    /// The id as a quoted lowercase UUID string, without making a `String`.
+    private static func appendUUID(_ id: UUID, to writer: inout JSONWriter) {
+        let hex: StaticString = "0123456789abcdef"
+        writer.appendValue { bytes in
+            bytes.append(UInt8(ascii: "\""))
+            withUnsafeBytes(of: id.uuid) { uuid in
+                for (index, byte) in uuid.enumerated() {
+                    if index == 4 || index == 6 || index == 8 || index == 10 { bytes.append(UInt8(ascii: "-")) }
+                    bytes.append(hex.utf8Start[Int(byte >> 4)])
+                    bytes.append(hex.utf8Start[Int(byte & 15)])
+                }
+            }
+            bytes.append(UInt8(ascii: "\""))
         }
     }
 }
@@ -36,6 +69,14 @@ enum RecordJSON {
 /// state (civil-from-days arithmetic), so any thread may call them.
 enum Timestamps {
     static func iso8601(nanoseconds: Int64) -> String {
+        var bytes: [UInt8] = []
+        appendISO8601(nanoseconds: nanoseconds, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends `YYYY-MM-DDTHH:MM:SS.mmmZ` without making a `String`: `annals read` writes one
+    /// per event.
+    static func appendISO8601(nanoseconds: Int64, to bytes: inout [UInt8]) {
         // Floor division without overflow, for any stored value (Int64.min included).
         func floorDivide(_ value: Int64, _ divisor: Int64) -> Int64 {
             let quotient = value / divisor
@@ -53,30 +94,124 @@ enum Timestamps {
         let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
         let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
         let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        func pad(_ value: Int64, _ width: Int) -> String {
-            let text = String(value)
-            return String(repeating: "0", count: max(0, width - text.count)) + text
+        // Fixed-width decimal: every field fits its width (years are 1677...2262 for Int64 nanoseconds).
+        func digits(_ value: Int64, _ width: Int) {
+            var divisor: Int64 = 1
+            for _ in 1..<width { divisor *= 10 }
+            precondition(value >= 0 && value < divisor * 10, "a field fits its width")
+            while divisor > 0 {
+                bytes.append(UInt8(truncatingIfNeeded: value / divisor % 10) + 0x30)
+                divisor /= 10
+            }
         }
         let seconds = dayMilliseconds / 1000
-        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(seconds / 3600, 2)):\(pad(seconds / 60 % 60, 2)):\(pad(seconds % 60, 2)).\(pad(dayMilliseconds % 1000, 3))Z"
+        digits(year, 4)
+        bytes.append(UInt8(ascii: "-")); digits(month, 2)
+        bytes.append(UInt8(ascii: "-")); digits(day, 2)
+        bytes.append(UInt8(ascii: "T")); digits(seconds / 3600, 2)
+        bytes.append(UInt8(ascii: ":")); digits(seconds / 60 % 60, 2)
+        bytes.append(UInt8(ascii: ":")); digits(seconds % 60, 2)
+        bytes.append(UInt8(ascii: ".")); digits(dayMilliseconds % 1000, 3)
+        bytes.append(UInt8(ascii: "Z"))
     }
 
-    /// Parses an ISO 8601 date-time (with or without fractional seconds, `Z` or an offset) or a
-    /// full date (midnight UTC) into nanoseconds since 1970, at millisecond precision; nil if it
-    /// is neither. Times beyond what nanoseconds in an Int64 reach (about 1677...2262) are
-    /// clamped to its ends, which no stored timestamp passes.
+    /// Parses an ISO 8601 date-time (`YYYY-MM-DDTHH:MM:SS`, optional fractional seconds, then
+    /// `Z` or an offset `±HH:MM` / `±HHMM`) or a full date (`YYYY-MM-DD`, midnight UTC) into
+    /// nanoseconds since 1970, at millisecond precision; nil if it is neither. Times beyond what
+    /// nanoseconds in an Int64 reach (about 1677...2262) are clamped to its ends, which no stored
+    /// timestamp passes. Hand-written so the CLI needs no date formatter (and no full Foundation).
     static func parse(_ text: String) -> Int64? {
-        let plain = ISO8601DateFormatter()
-        let fractional = ISO8601DateFormatter()
-        fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        let dateOnly = ISO8601DateFormatter()
-        dateOnly.formatOptions = [.withFullDate, .withDashSeparatorInDate]
-        guard let date = fractional.date(from: text) ?? plain.date(from: text) ?? dateOnly.date(from: text) else { return nil }
-        let milliseconds = (date.timeIntervalSince1970 * 1e3).rounded()
-        guard milliseconds.isFinite else { return nil }
-        let limit = Double(Int64.max / 1_000_000)
+        var scanner = DigitScanner(Array(text.utf8))
+        guard let year = scanner.number(digits: 4...6), scanner.take("-"), let month = scanner.number(digits: 2...2),
+              scanner.take("-"), let day = scanner.number(digits: 2...2),
+              (1...12).contains(month), day >= 1, day <= daysIn(month: month, year: year) else { return nil }
+        var milliseconds = daysFromCivil(year: year, month: month, day: day) * 86_400_000
+        if !scanner.atEnd {
+            guard scanner.take("T"), let hour = scanner.number(digits: 2...2), scanner.take(":"),
+                  let minute = scanner.number(digits: 2...2), scanner.take(":"), let second = scanner.number(digits: 2...2),
+                  hour < 24, minute < 60, second < 60 else { return nil }
+            milliseconds += ((hour * 60 + minute) * 60 + second) * 1000
+            if scanner.take(".") {
+                guard let fraction = scanner.fractionMilliseconds() else { return nil }
+                milliseconds += fraction
+            }
+            if scanner.take("Z") {
+                // UTC
+            } else if let sign: Int64 = scanner.take("+") ? 1 : scanner.take("-") ? -1 : nil {
+                guard let hours = scanner.number(digits: 2...2) else { return nil }
+                _ = scanner.take(":")
+                guard let minutes = scanner.number(digits: 2...2), hours < 24, minutes < 60 else { return nil }
+                milliseconds -= sign * (hours * 60 + minutes) * 60_000
+            } else {
+                return nil
+            }
+            guard scanner.atEnd else { return nil }
+        }
+        let limit = Int64.max / 1_000_000
         if milliseconds >= limit { return .max }
         if milliseconds <= -limit { return .min }
-        return Int64(milliseconds) * 1_000_000
+        return milliseconds * 1_000_000
+    }
+
+    /// Days from 1970-01-01 to a proleptic Gregorian date (the inverse of `iso8601`'s arithmetic).
+    static func daysFromCivil(year: Int64, month: Int64, day: Int64) -> Int64 {
+        let shifted = month <= 2 ? year - 1 : year
+        let era = (shifted >= 0 ? shifted : shifted - 399) / 400
+        let yearOfEra = shifted - era * 400
+        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+
+    static func daysIn(month: Int64, year: Int64) -> Int64 {
+        switch month {
+        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
+    }
+}
+
+/// Reads the parts of an ISO 8601 time: fixed-width numbers and separators.
+private struct DigitScanner {
+    let bytes: [UInt8]
+    var index = 0
+
+    init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+    var atEnd: Bool { index == bytes.count }
+
+    mutating func take(_ character: Unicode.Scalar) -> Bool {
+        guard index < bytes.count, bytes[index] == UInt8(ascii: character) else { return false }
+        index += 1
+        return true
+    }
+
+    /// A number of `digits` decimal digits (as many as there are, within the range).
+    mutating func number(digits: ClosedRange<Int>) -> Int64? {
+        var value: Int64 = 0
+        var count = 0
+        while index < bytes.count, count < digits.upperBound, bytes[index] &- 0x30 < 10 {
+            value = value * 10 + Int64(bytes[index] - 0x30)
+            index += 1
+            count += 1
+        }
+        return digits.contains(count) ? value : nil
+    }
+
+    /// One or more fraction digits as milliseconds, rounded to the nearest.
+    mutating func fractionMilliseconds() -> Int64? {
+        var value: Int64 = 0
+        var count = 0
+        var roundUp = false
+        while index < bytes.count, bytes[index] &- 0x30 < 10 {
+            let digit = Int64(bytes[index] - 0x30)
+            if count < 3 { value = value * 10 + digit } else if count == 3 { roundUp = digit >= 5 }
+            index += 1
+            count += 1
+        }
+        guard count > 0 else { return nil }
+        for _ in count..<max(count, 3) { value *= 10 }
+        return value + (roundUp ? 1 : 0)
     }
 }

@@ -1,3 +1,4 @@
+import AnnalsJSON
 import AnnalsLog
 import ArgumentParser
 
@@ -12,6 +13,8 @@ struct SealCommand: ParsableCommand {
     @Flag(name: .long, help: "Write a JSON summary on standard output instead of the table.")
     var json = false
 
+    @OptionGroup var progress: ProgressOptions
+
     func run() throws {
         guard PosixFileSystem().exists(store.dir) else { throw CLIError("no store at \(store.dir)") }
         var options = store.logOptions()
@@ -19,12 +22,22 @@ struct SealCommand: ParsableCommand {
         let log: Log
         do { log = try Log.open(directory: store.dir, options: options) } catch { throw CLIError("cannot open store \(store.dir): \(error)") }
         defer { try? log.close() }
-        let pending = try log.stats().segments.filter { $0.state == "raw" }.count
+        let rawSegments = try log.stats().segments.filter { $0.state == "raw" }
+        let pending = rawSegments.count
+        // Every raw segment but the active one is sealed: its bytes are the total, for the ETA.
+        let meter = ProgressMeter(unit: "segments", totalBytes: rawSegments.dropLast().reduce(0) { $0 + $1.bytes }, choice: progress.progress)
         var done = 0
+        var bytesDone: UInt64 = 0
         let reports: [SealReport]
+        defer { meter.finish() }
         do {
             reports = try log.sealFullSegments { report in
                 done += 1
+                bytesDone += report.rawFileBytes
+                if meter.isEnabled {
+                    meter.update(count: done, bytes: bytesDone, force: true)
+                    return
+                }
                 let ratio = report.sealedFileBytes > 0 ? Double(report.rawFileBytes) / Double(report.sealedFileBytes) : 0
                 StandardIO.printError(
                     "[\(done)/\(pending)] sealed \(report.fileName): \(report.records) records, "
@@ -33,6 +46,7 @@ struct SealCommand: ParsableCommand {
         } catch {
             throw CLIError("seal failed after \(done) of \(pending) segments: \(error)")
         }
+        meter.finish()
         let raw = reports.reduce(0) { $0 + $1.rawFileBytes }
         let sealed = reports.reduce(0) { $0 + $1.sealedFileBytes }
         if json {

@@ -1,4 +1,3 @@
-import Dispatch
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -25,28 +24,14 @@ enum StandardIO {
 
     static func printError(_ text: String) { write(Array((text + "\n").utf8), to: 2) }
 
-    /// Reads whatever standard input has ready (blocking until at least one byte or EOF).
-    /// Returns an empty array at end of input.
-    static func readAvailable(maxBytes: Int = 1 << 20) throws -> [UInt8] {
-        var buffer = [UInt8](repeating: 0, count: maxBytes)
-        while true {
-            let count = buffer.withUnsafeMutableBytes { Glibc.read(0, $0.baseAddress, $0.count) }
-            if count >= 0 { return Array(buffer[0..<count]) }
-            if errno != EINTR { throw CLIError("cannot read standard input: \(String(cString: strerror(errno)))") }
-        }
+    /// The bytes left to read when standard input is a regular file; nil for a pipe or terminal.
+    static func inputFileBytesLeft() -> UInt64? {
+        var status = stat()
+        guard fstat(0, &status) == 0, status.st_mode & S_IFMT == S_IFREG else { return nil }
+        let offset = lseek(0, 0, SEEK_CUR)
+        guard offset >= 0, status.st_size >= offset else { return nil }
+        return UInt64(status.st_size - offset)
     }
-
-    /// `readAvailable` on a thread of its own, so waiting for input never holds one of the few
-    /// threads Swift's cooperative pool has.
-    static func readAvailableInBackground() async throws -> [UInt8] {
-        try await withCheckedThrowingContinuation { continuation in
-            inputQueue.async {
-                continuation.resume(with: Result { try readAvailable() })
-            }
-        }
-    }
-
-    private static let inputQueue = DispatchQueue(label: "annals.stdin")
 }
 
 /// A failure the CLI reports on standard error before exiting non-zero.

@@ -1,3 +1,4 @@
+import AnnalsJSON
 import AnnalsLog
 import ArgumentParser
 

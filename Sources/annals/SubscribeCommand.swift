@@ -1,3 +1,4 @@
+import AnnalsJSON
 import Annals
 import AnnalsLog
 import ArgumentParser

@@ -1,3 +1,4 @@
+import AnnalsJSON
 import AnnalsLog
 import ArgumentParser
 
@@ -14,11 +15,14 @@ struct VerifyCommand: ParsableCommand {
     @Flag(name: .long, help: "Write the result as one JSON object.")
     var json = false
 
+    @OptionGroup var progress: ProgressOptions
+
     func run() throws {
         guard PosixFileSystem().exists(store.dir) else { throw CLIError("no store at \(store.dir)") }
         let log = try store.open()
         let recovery = log.recoveryReport
-        let report = log.verify()
+        let size = (try? log.stats()).map { "verifying \($0.records) records, \(ByteCount.text($0.bytes))" } ?? "verifying"
+        let report = ProgressMeter(unit: "records", totalBytes: nil, choice: progress.progress).whileRunning(size) { log.verify() }
         try? log.close()
         if json {
             StandardIO.write(Self.json(recovery, report))

@@ -1,9 +1,10 @@
 import Annals
 import AnnalsLog
 
-/// The events of one read from standard input, parsed and waiting to be committed, with the
-/// input line each came from.
-struct InputBatch {
+/// The events of one read of standard input (the complete lines it held), parsed and waiting
+/// to be committed. A unit is committed atomically: it is split only when it exceeds the
+/// largest batch one segment holds, and several ready units may share one commit.
+struct IngestUnit {
     struct Event {
         var line: Int
         var stream: StreamName
@@ -11,35 +12,32 @@ struct InputBatch {
         var storedBytes: Int
     }
 
-    /// The most bytes one atomic log batch may take (the segment size less its header).
-    let batchBytesMax: Int
     private(set) var events: [Event] = []
-    /// The line of each given id in this batch: a store append refuses repeated ids.
+    /// The bytes the events take in the log.
+    private(set) var storedBytes = 0
+    /// The input bytes the unit's lines took, newlines included (for progress).
+    var inputBytes = 0
+    /// The line of each id the input gave in this unit: a store append refuses repeated ids.
     private var lineOfID: [EventID: Int] = [:]
-
-    init(batchBytesMax: Int) {
-        precondition(batchBytesMax > 0, "a batch holds at least one byte")
-        self.batchBytesMax = batchBytesMax
-    }
 
     var isEmpty: Bool { events.isEmpty }
 
-    /// Adds an event, refusing one that can never be written or repeats an id of this batch.
-    mutating func add(_ input: InputEvent, line: Int) throws {
+    /// Adds an event, refusing one that can never be written or repeats an id of this unit.
+    mutating func add(_ input: InputEvent, line: Int, batchBytesMax: Int) throws(CLIError) {
         let bytes = input.storedBytes
         guard bytes <= batchBytesMax else {
             throw CLIError("the event takes \(bytes) bytes in the log, more than the \(batchBytesMax) one segment can hold (see --segment-size)")
         }
-        if let id = input.id {
-            if let earlier = lineOfID.updateValue(line, forKey: id) {
-                throw CLIError("id \(id) repeats the id of line \(earlier)")
-            }
+        if let id = input.id, let earlier = lineOfID.updateValue(line, forKey: id) {
+            throw CLIError("id \(id) repeats the id of line \(earlier)")
         }
         events.append(Event(line: line, stream: StreamName(input.stream), data: input.eventData, storedBytes: bytes))
+        storedBytes += bytes
     }
 
     /// The events cut into runs that each fit one atomic log batch, in input order.
-    var chunks: [ArraySlice<Event>] {
+    static func chunks(_ events: [Event], batchBytesMax: Int) -> [ArraySlice<Event>] {
+        precondition(batchBytesMax > 0, "a batch holds at least one byte")
         var chunks: [ArraySlice<Event>] = []
         var start = 0
         while start < events.count {
