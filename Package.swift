@@ -15,6 +15,9 @@ let package = Package(
         .library(name: "AnnalsLog", targets: ["AnnalsLog"]),
         .library(name: "Annals", targets: ["Annals"]),
         .library(name: "AnnalsSQLite", targets: ["AnnalsSQLite"]),
+        // Replication into NATS JetStream: a product of its own, so the core never links libnats.
+        .library(name: "AnnalsNATS", targets: ["AnnalsNATS"]),
+        .executable(name: "annals-nats-bench", targets: ["annals-nats-bench"]),
         .executable(name: "annals", targets: ["annals"]),
         .executable(name: "annals-shop", targets: ["annals-shop"]),
         .executable(name: "FuzzRecordDecoder", targets: ["FuzzRecordDecoder"]),
@@ -35,6 +38,27 @@ let package = Package(
             providers: [.apt(["liblz4-dev"])]
         ),
         .target(name: "CCRC32C"),
+        .systemLibrary(
+            name: "CNATS",
+            pkgConfig: "libnats",
+            providers: [.apt(["libnats-dev"])]
+        ),
+        .target(
+            name: "AnnalsNATS",
+            dependencies: [
+                "Annals",
+                "CNATS",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSwift
+        ),
+        // Replication throughput, lag and synchronous-append latency against a local R3
+        // cluster, beside the raw JetStream publish rate (docs/SCALEOUT.md, "Benchmark").
+        .executableTarget(
+            name: "annals-nats-bench",
+            dependencies: ["Annals", "AnnalsNATS", "CNATS"],
+            swiftSettings: strictSwift
+        ),
         .target(
             name: "AnnalsLog",
             dependencies: [
@@ -71,6 +95,7 @@ let package = Package(
             dependencies: [
                 "Annals",
                 "AnnalsLog",
+                "AnnalsNATS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSwift
@@ -126,6 +151,11 @@ let package = Package(
         .testTarget(
             name: "GuideTests",
             dependencies: ["Annals", "AnnalsSQLite", "AnnalsTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strictSwift
+        ),
+        .testTarget(
+            name: "AnnalsNATSTests",
+            dependencies: ["Annals", "AnnalsNATS", "AnnalsTestSupport", "CNATS"],
             swiftSettings: strictSwift
         ),
         .testTarget(
