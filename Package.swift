@@ -97,6 +97,7 @@ let package = Package(
                 "AnnalsLog",
                 "AnnalsNATS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSwift
         ),

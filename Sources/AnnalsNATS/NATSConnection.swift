@@ -14,7 +14,11 @@ final class NATSConnection: @unchecked Sendable {
     private let connection: OpaquePointer
     private var jetStream: OpaquePointer?
     /// Receives every asynchronous publish result; replaced by each replication session.
-    private let sink = Locked<(@Sendable (PublishResult) -> Void)?>(nil)
+    /// A concrete stored property, not a generic box: reading a closure through a generic
+    /// `inout` wraps it in a reabstraction thunk at each write-back, so the chain would grow
+    /// with every publish result.
+    private let sinkLock = PosixMutex()
+    private var sink: (@Sendable (PublishResult) -> Void)?
     let servers: [String]
     let requestTimeoutMilliseconds: Int64
 
@@ -73,7 +77,7 @@ final class NATSConnection: @unchecked Sendable {
 
     /// Closes the connection; publish results still pending are dropped.
     func close() {
-        sink.withLock { $0 = nil }
+        setPublishResultReceiver(nil)
         natsConnection_Close(connection)
         if let jetStream { jsCtx_Destroy(jetStream) }
         jetStream = nil
@@ -87,11 +91,15 @@ final class NATSConnection: @unchecked Sendable {
 
     /// Routes publish results to `receiver` (nil drops them).
     func setPublishResultReceiver(_ receiver: (@Sendable (PublishResult) -> Void)?) {
-        sink.withLock { $0 = receiver }
+        sinkLock.lock()
+        sink = receiver
+        sinkLock.unlock()
     }
 
     fileprivate func deliver(_ result: PublishResult) {
-        let receiver = sink.withLock { $0 }
+        sinkLock.lock()
+        let receiver = sink
+        sinkLock.unlock()
         receiver?(result)
     }
 
