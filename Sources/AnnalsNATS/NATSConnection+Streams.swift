@@ -9,6 +9,8 @@ struct JetStreamState: Sendable, Equatable {
     var lastSequence: UInt64
     var subjects: [String]
     var replicas: Int
+    /// The server name of the stream's RAFT leader, when JetStream reports one.
+    var leader: String?
 }
 
 extension NATSConnection {
@@ -91,6 +93,7 @@ extension NATSConnection {
         }
         return JetStreamState(
             messages: info.State.Msgs, firstSequence: info.State.FirstSeq, lastSequence: info.State.LastSeq,
-            subjects: subjects, replicas: Int(info.Config?.pointee.Replicas ?? 1))
+            subjects: subjects, replicas: Int(info.Config?.pointee.Replicas ?? 1),
+            leader: info.Cluster?.pointee.Leader.map { String(cString: $0) })
     }
 }
