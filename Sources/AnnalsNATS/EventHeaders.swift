@@ -39,6 +39,7 @@ public enum EventHeaders {
     /// A message for `event`, expecting the JetStream stream's last sequence to be `expectedLastSequence`.
     /// The caller owns the message (`natsMsg_Destroy`, or hands it to a publish call).
     static func message(for event: RecordedEvent, prefix: String, expectedLastSequence: UInt64) throws(ReplicationError) -> OpaquePointer {
+        NATSLibrary.open()
         var message: OpaquePointer?
         let subject = subject(prefix: prefix, stream: event.stream)
         let created = event.data.withUnsafeBufferPointer { data in

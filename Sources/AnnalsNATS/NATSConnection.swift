@@ -28,6 +28,7 @@ final class NATSConnection: @unchecked Sendable {
         servers: [String], name: String, connectTimeoutMilliseconds: Int64, requestTimeoutMilliseconds: Int64
     ) throws(ReplicationError) -> NATSConnection {
         precondition(!servers.isEmpty, "at least one server")
+        NATSLibrary.open()
         var options: OpaquePointer?
         try check(natsOptions_Create(&options), "natsOptions_Create")
         defer { natsOptions_Destroy(options) }

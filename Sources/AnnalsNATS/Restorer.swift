@@ -51,37 +51,69 @@ public final class Restorer: Sendable {
                                        requestTimeoutMilliseconds: configuration.requestTimeoutMilliseconds)
         }
         defer { connection.close() }
-        let state = try await NATSBlocking.run { () throws(ReplicationError) in
-            guard let state = try connection.streamState(name) else { throw .streamMissing(name) }
-            return state
+        var cursor: Cursor?
+        var target: UInt64 = 0
+        var backoff = configuration.backoffMinimumMilliseconds
+        var lastProgress = DispatchTime.now().uptimeNanoseconds
+        while !Task.isCancelled {
+            do throws(ReplicationError) {
+                let state = try await NATSBlocking.run { () throws(ReplicationError) in
+                    guard let state = try connection.streamState(name) else { throw .streamMissing(name) }
+                    return state
+                }
+                guard let subject = state.subjects.first, state.subjects.count == 1 else {
+                    throw .foreignStream("JetStream stream \(name) has subjects \(state.subjects), not one Annals subject filter")
+                }
+                if cursor == nil {
+                    cursor = try await resumePoint(connection, state: state)
+                    target = state.lastSequence
+                }
+                var current = cursor!
+                defer { cursor = current }
+                if !follow && current.sequence >= target { break }
+                try await consume(connection, subject: subject, cursor: &current, until: follow ? nil : target, lastProgress: &lastProgress)
+                break
+            } catch {
+                if Replicator.isFatal(error) || Task.isCancelled { throw error }
+                let waited = Int64((DispatchTime.now().uptimeNanoseconds - lastProgress) / 1_000_000)
+                if !follow && waited > configuration.stallTimeoutMilliseconds {
+                    throw .timeout("no progress restoring from JetStream stream \(name) for \(waited) ms (last error: \(error))")
+                }
+                logger.warning("restore failed, retrying in \(backoff) ms: \(error)")
+                try? await Task.sleep(nanoseconds: UInt64(backoff) * 1_000_000)
+                backoff = min(backoff * 2, configuration.backoffMaximumMilliseconds)
+            }
         }
-        guard let subject = state.subjects.first, state.subjects.count == 1 else {
-            throw .foreignStream("JetStream stream \(name) has subjects \(state.subjects), not one Annals subject filter")
-        }
-        var cursor = try await resumePoint(connection, state: state)
-        if !follow && cursor.sequence >= state.lastSequence { return summary(cursor) }
+        return summary(cursor ?? Cursor(position: .beforeFirst, sequence: 0))
+    }
+
+    /// Applies messages from an ordered consumer started after the cursor, until the cursor
+    /// reaches `target` (nil: until cancelled). Throws on a failure, with the cursor at the
+    /// last event applied.
+    private func consume(
+        _ connection: NATSConnection, subject: String, cursor: inout Cursor, until target: UInt64?, lastProgress: inout UInt64
+    ) async throws(ReplicationError) {
+        let name = configuration.streamName
         let startSequence = cursor.sequence + 1
         let subscription = try await NATSBlocking.run { () throws(ReplicationError) in
             try OrderedSubscription(connection, stream: name, subject: subject, startSequence: startSequence)
         }
         defer { subscription.close() }
-        var lastProgress = DispatchTime.now().uptimeNanoseconds
         while !Task.isCancelled {
             let batch = try await NATSBlocking.run { () throws(ReplicationError) in
                 try subscription.next(limit: Self.batchEventsMax, timeoutMilliseconds: 250)
             }
             if batch.isEmpty {
                 let waited = Int64((DispatchTime.now().uptimeNanoseconds - lastProgress) / 1_000_000)
-                if !follow && waited > configuration.stallTimeoutMilliseconds {
-                    throw .timeout("no message from JetStream stream \(name) for \(waited) ms (restored up to sequence \(cursor.sequence) of \(state.lastSequence))")
+                if let target, waited > configuration.stallTimeoutMilliseconds {
+                    throw .timeout("no message from JetStream stream \(name) for \(waited) ms (restored up to sequence \(cursor.sequence) of \(target))")
                 }
                 continue
             }
             lastProgress = DispatchTime.now().uptimeNanoseconds
             try await apply(batch, cursor: &cursor)
-            if !follow && cursor.sequence >= state.lastSequence { break }
+            if let target, cursor.sequence >= target { return }
         }
-        return summary(cursor)
     }
 
     private func summary(_ cursor: Cursor) -> ReplicationSummary {

@@ -5,12 +5,13 @@ import Foundation
 #endif
 
 /// Carries a nanosecond commit time through `EventData.timestamp`, which is a `Date` (a Double
-/// of seconds since 2001): near 2026 a Date can only express every ~119th nanosecond.
+/// of seconds since 2001): near 2026 the seconds since 1970 that the store computes from a Date fall on a grid of
+/// about 238 ns.
 ///
 /// `date(forNanoseconds:)` picks the Date the store turns into the nanosecond value nearest to
 /// the source's, within the same millisecond, so reads that show milliseconds (`annals read`)
 /// match byte for byte and the order of timestamps is kept. Sub-millisecond digits may differ
-/// by up to about 60 ns; an exact copy needs a nanosecond timestamp in `EventData`
+/// by up to about 240 ns; an exact copy needs a nanosecond timestamp in `EventData`
 /// (docs/SCALEOUT.md, "Limits").
 enum TimestampBridge {
     /// The store's conversion (`EventStore.nanoseconds`): seconds since 1970 times 10^9, rounded down.

@@ -34,6 +34,7 @@ import Testing
     /// Proves a message without Annals headers is refused with the sequence and the missing header named.
     @Test func messageWithoutHeadersIsRefused() throws {
         var message: OpaquePointer?
+        NATSLibrary.open()
         #expect(natsMsg_Create(&message, "annals.S.x", nil, "hi", 2) == NATS_OK)
         defer { natsMsg_Destroy(message) }
         #expect(throws: ReplicationError.invalidMessage(sequence: 7, reason: "no Nats-Msg-Id header")) {

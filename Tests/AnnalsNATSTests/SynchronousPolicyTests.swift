@@ -43,7 +43,7 @@ import Testing
         let survivor = 3 - first - second
         let started = Date()
         var refused = 0
-        for batch in 30..<32 {
+        for batch in 30..<31 {
             do {
                 let result = try await replicated.append(ReplicationFixtures.events(batch * 5..<(batch * 5 + 5)))
                 acknowledged = result.positions.upperBound
@@ -52,24 +52,29 @@ import Testing
                 refused += 1
             }
         }
-        #expect(refused == 2, "appends without a quorum must fail")
-        #expect(Date().timeIntervalSince(started) < 30, "each failure comes after its 10 s timeout, not later")
+        #expect(refused == 1, "an append without a quorum must fail")
+        #expect(Date().timeIntervalSince(started) < 20, "the failure comes after its 10 s timeout, not later")
         #expect(cluster.log(survivor).isEmpty == false)
 
         try cluster.start(first)
         try cluster.start(second)
-        let events = try ReplicationFixtures.allEvents(look, stream: "SYNC", expected: 160)
+        var events: [ReplicatedEvent] = []
+        try await ReplicationFixtures.waitUntil(seconds: 30, "the stream to be readable after the restarts") {
+            guard let all = try? ReplicationFixtures.allEvents(look, stream: "SYNC", expected: 155) else { return false }
+            events = all
+            return true
+        }
         #expect(events.count >= Int(acknowledged.rawValue), "every acknowledged append is in the stream")
         #expect(events.map(\.position.rawValue) == Array(1...UInt64(events.count)))
         // The refused appends are durable locally and replicate once a quorum is back.
-        try await replicated.replicator.waitUntilAcknowledged(LogPosition(160), timeout: .seconds(30))
+        try await replicated.replicator.waitUntilAcknowledged(LogPosition(155), timeout: .seconds(30))
         try await ReplicationFixtures.waitUntil(seconds: 30, "the replica to follow") {
-            ((try? look.streamState("SYNC")?.lastSequence) ?? 0) == 160
+            ((try? look.streamState("SYNC")?.lastSequence) ?? 0) == 155
         }
         let primaryEvents = try await store.readAll()
         var replicaEvents: [RecordedEvent] = []
         let deadline = Date().addingTimeInterval(30)
-        while replicaEvents.count < 160 && Date() < deadline {
+        while replicaEvents.count < 155 && Date() < deadline {
             try await Task.sleep(nanoseconds: 100_000_000)
             replicaEvents = try await replicaStore.readAll()
         }

@@ -6,7 +6,7 @@ import Testing
 
 @Suite(.timeLimit(.minutes(1))) struct TimestampBridgeTests {
     /// Proves a nanosecond commit time passed through EventData's Date is stored in the same
-    /// millisecond, within 120 ns, and that the order of timestamps is kept, by appending
+    /// millisecond, within 256 ns (the grid of Doubles near 2026), and that the order of timestamps is kept, by appending
     /// backdated events to a store and reading them back.
     @Test func storedTimestampKeepsTheMillisecondAndTheOrder() async throws {
         let dir = TemporaryDirectory()
@@ -26,7 +26,7 @@ import Testing
         #expect(stored.count == targets.count)
         for (target, got) in zip(targets, stored) {
             #expect(target / 1_000_000 == got / 1_000_000, "\(target) stored as \(got)")
-            #expect(abs(target - got) <= 120, "\(target) stored as \(got)")
+            #expect(abs(target - got) <= 256, "\(target) stored as \(got)")
         }
         #expect(stored == stored.sorted())
     }
