@@ -56,7 +56,7 @@ let package = Package(
         // cluster, beside the raw JetStream publish rate (docs/SCALEOUT.md, "Benchmark").
         .executableTarget(
             name: "annals-nats-bench",
-            dependencies: ["Annals", "AnnalsNATS", "CNATS"],
+            dependencies: ["Annals", "AnnalsNATS", "AnnalsTestSupport", "CNATS"],
             swiftSettings: strictSwift
         ),
         .target(

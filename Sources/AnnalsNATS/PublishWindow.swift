@@ -97,9 +97,15 @@ final class PublishWindow: Sendable {
 
     /// Waits for room for one more publish. Throws the session's failure, or `.timeout` when
     /// the oldest publish waited longer than `ackTimeoutNanoseconds`.
+    ///
+    /// A full window is let drain to half before publishing resumes, so the publisher wakes
+    /// once per half window rather than once per acknowledgement (a task switch each).
     func reserve(ackTimeoutNanoseconds: UInt64) async throws(ReplicationError) {
         let capacity = self.capacity
-        try await wait(ackTimeoutNanoseconds: ackTimeoutNanoseconds) { $0.count < capacity }
+        if let failure { throw failure }
+        if state.read({ $0.count < capacity }) { return }
+        let resume = capacity / 2
+        try await wait(ackTimeoutNanoseconds: ackTimeoutNanoseconds) { $0.count <= resume }
     }
 
     /// Waits until every publish is acknowledged, with the same failures as `reserve`.

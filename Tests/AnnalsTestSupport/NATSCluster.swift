@@ -42,7 +42,11 @@ public final class NATSCluster: @unchecked Sendable {
         }
     }
 
-    public static let serverPath = "/usr/sbin/nats-server"
+    /// Debian's path, or the first `nats-server` found in the usual binary directories.
+    public static let serverPath: String = {
+        let candidates = ["/usr/sbin/nats-server", "/usr/bin/nats-server", "/usr/local/bin/nats-server", "/usr/local/sbin/nats-server"]
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates[0]
+    }()
 
     /// Starts (or restarts) node `node` and waits until it accepts clients.
     public func start(_ node: Int, readyTimeoutSeconds: Double = 20) throws {
