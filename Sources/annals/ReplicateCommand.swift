@@ -16,7 +16,7 @@ struct ReplicateCommand: AsyncParsableCommand {
             message to find where to resume, and publishes every later event to <prefix>.<encoded stream name>. \
             Without --follow it stops once every event is acknowledged and prints \
             {"replicated": N, "lastPosition": P, "jsSequence": S}. With --follow it keeps replicating until \
-            SIGINT or SIGTERM, then prints the same line. See docs/SCALEOUT.md.
+            SIGINT or SIGTERM, writing the lag to standard error every 10 s while there is one, then prints the same line. See docs/SCALEOUT.md.
             """)
 
     @Option(name: .long, help: "The store directory.")
@@ -48,6 +48,17 @@ struct ReplicateCommand: AsyncParsableCommand {
             let work = Task { () throws(ReplicationError) -> ReplicationSummary in
                 follow ? try await replicator.follow() : try await replicator.catchUp()
             }
+            // Under --follow, the lag goes to standard error every 10 s while it is not zero.
+            let report = Task {
+                while follow && !Task.isCancelled {
+                    try? await Task.sleep(nanoseconds: 10_000_000_000)
+                    let status = await replicator.status()
+                    if status.lagPositions > 0 {
+                        StandardIO.printError("replicate: cluster holds up to position \(status.acknowledgedPosition?.rawValue ?? 0), \(status.lagPositions) behind the store\(status.lastError.map { "; last error: \($0)" } ?? "")")
+                    }
+                }
+            }
+            defer { report.cancel() }
             stop.onSignal { work.cancel() }
             do { return try await work.value } catch { throw CLIError("replicate: \(error)") }
         }
