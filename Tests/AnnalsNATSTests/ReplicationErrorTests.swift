@@ -73,7 +73,15 @@ import Testing
         try process.run()
         try await ReplicationFixtures.fill(store, from: 100, count: 50)
         try await replicator.waitUntilAcknowledged(LogPosition(150), timeout: .seconds(20))
-        try await Task.sleep(nanoseconds: 1_500_000_000)
+        // The replica is locked by the restore process; its active segment holds the data raw,
+        // so the last event's data appearing in it means the follower has applied it.
+        try await ReplicationFixtures.waitUntil(seconds: 40, "the follower to apply the last event") {
+            let files = (try? FileManager.default.contentsOfDirectory(atPath: replica)) ?? []
+            return files.filter { $0.hasSuffix(".log") }.contains { name in
+                let bytes = (try? Data(contentsOf: URL(fileURLWithPath: replica + "/" + name))) ?? Data()
+                return bytes.range(of: Data(#"{"i":149,"#.utf8)) != nil
+            }
+        }
         kill(process.processIdentifier, SIGTERM)
         process.waitUntilExit()
         #expect(process.terminationStatus == 0)
