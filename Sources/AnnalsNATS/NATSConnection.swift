@@ -104,11 +104,6 @@ final class NATSConnection: @unchecked Sendable {
         receiver?(result)
     }
 
-    /// True while the connection is up (not reconnecting or closed).
-    var isConnected: Bool { natsConnection_Status(connection) == NATS_CONN_STATUS_CONNECTED }
-
-    var raw: OpaquePointer { connection }
-
     static func check(_ status: natsStatus, _ operation: String, errorCode: jsErrCode = jsErrCode(rawValue: 0)) throws(ReplicationError) {
         guard status == NATS_OK else {
             throw .nats(operation: operation, status: lastErrorText(status), errorCode: Int(errorCode.rawValue))

@@ -1,3 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 import Annals
 import AnnalsLog
 import CNATS
@@ -107,8 +112,8 @@ extension Replicator {
         let local: RecordedEvent?
         do { local = try await store.readAll(from: last.position, limit: 1).first } catch { throw .store(error) }
         guard let local, local.position == last.position, local.id == last.id else {
-            let found = local.map { "event \($0.id) at position \($0.position)" } ?? "no event at or after it"
-            throw .foreignStream("its last message (sequence \(last.sequence)) is event \(last.id) at position \(last.position); this store has \(found)")
+            let found = local.map { "event \($0.id.uuidString.lowercased()) at position \($0.position)" } ?? "no event at or after it"
+            throw .foreignStream("its last message (sequence \(last.sequence)) is event \(last.id.uuidString.lowercased()) at position \(last.position); this store has \(found)")
         }
         try await checkHint(against: last)
         return ResumePoint(sequence: last.sequence, position: last.position)

@@ -1,3 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 public import Annals
 import AnnalsLog
 public import Logging
@@ -135,8 +140,8 @@ public final class Restorer: Sendable {
             return try connection.event(stream: name, sequence: sequence)
         }
         guard let found, found.id == local.id else {
-            let what = found.map { "event \($0.id)" } ?? "no event"
-            throw .foreignStream("this store's last event \(local.id) is at position \(position); the JetStream stream \(name) has \(what) there")
+            let what = found.map { "event \($0.id.uuidString.lowercased())" } ?? "no event"
+            throw .foreignStream("this store's last event \(local.id.uuidString.lowercased()) is at position \(position); the JetStream stream \(name) has \(what) there")
         }
         return Cursor(position: local.position, sequence: found.sequence)
     }
