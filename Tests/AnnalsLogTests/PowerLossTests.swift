@@ -55,7 +55,7 @@ import Testing
         var random = SeededRandom(seed: 5)
         for _ in 0..<20 {
             let batch = ledger.makeBatch(count: 3, using: &random)
-            ledger.acknowledge(batch, at: try log.append(batch))
+            ledger.acknowledge(batch, at: try log.append(batch).positions)
         }
         // Wait for the timer: poll until nothing is unsynced, then well past one more interval.
         var waited = 0
@@ -82,7 +82,7 @@ import Testing
         var random = SeededRandom(seed: 9)
         for _ in 0..<10 {
             let batch = ledger.makeBatch(count: 2, using: &random)
-            ledger.acknowledge(batch, at: try log.append(batch))
+            ledger.acknowledge(batch, at: try log.append(batch).positions)
         }
         try log.sync()
         let synced = ledger.acknowledgedRanges.last!.upperBound

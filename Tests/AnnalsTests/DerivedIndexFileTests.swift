@@ -2,6 +2,7 @@ import AnnalsTestSupport
 import Foundation
 import Testing
 @testable import Annals
+import AnnalsLog
 
 @Suite struct DerivedIndexFileTests {
     static let base = LogPosition(100)
