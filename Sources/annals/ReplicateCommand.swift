@@ -1,4 +1,5 @@
 import Annals
+import AnnalsLog
 import AnnalsNATS
 import ArgumentParser
 #if canImport(Glibc)

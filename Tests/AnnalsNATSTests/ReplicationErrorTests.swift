@@ -1,5 +1,6 @@
 @testable import AnnalsNATS
 import Annals
+import AnnalsLog
 import AnnalsTestSupport
 import Foundation
 import Testing
