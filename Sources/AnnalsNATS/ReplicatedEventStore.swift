@@ -55,17 +55,20 @@ public final class ReplicatedEventStore: Sendable {
     }
 
     /// Appends to one stream; see `EventStore.append(to:_:expectedVersion:)` and the policy.
+    /// A store failure (such as `.wrongExpectedVersion`) comes as `.store(error)`.
     @discardableResult
-    public func append(to stream: StreamName, _ events: [EventData], expectedVersion: ExpectedVersion = .any) async throws -> AppendResult {
-        let result = try await store.append(to: stream, events, expectedVersion: expectedVersion)
+    public func append(to stream: StreamName, _ events: [EventData], expectedVersion: ExpectedVersion = .any) async throws(ReplicationError) -> AppendResult {
+        let result: AppendResult
+        do { result = try await store.append(to: stream, events, expectedVersion: expectedVersion) } catch { throw .store(error) }
         try await acknowledge(result.positions.upperBound)
         return result
     }
 
     /// Appends to several streams atomically; see `EventStore.append(_:)` and the policy.
     @discardableResult
-    public func append(_ streams: [StreamAppend]) async throws -> MultiAppendResult {
-        let result = try await store.append(streams)
+    public func append(_ streams: [StreamAppend]) async throws(ReplicationError) -> MultiAppendResult {
+        let result: MultiAppendResult
+        do { result = try await store.append(streams) } catch { throw .store(error) }
         try await acknowledge(result.positions.upperBound)
         return result
     }

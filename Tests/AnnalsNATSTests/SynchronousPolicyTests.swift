@@ -47,7 +47,7 @@ import Testing
             do {
                 let result = try await replicated.append(ReplicationFixtures.events(batch * 5..<(batch * 5 + 5)))
                 acknowledged = result.positions.upperBound
-            } catch let error as ReplicationError {
+            } catch {
                 guard case .notAcknowledged = error else { throw error }
                 refused += 1
             }
