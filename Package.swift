@@ -17,6 +17,9 @@ let package = Package(
         .library(name: "AnnalsSQLite", targets: ["AnnalsSQLite"]),
         // The CLI's JSON scanner and writer, a product so the micro-benchmarks can measure it.
         .library(name: "AnnalsJSON", targets: ["AnnalsJSON"]),
+        // Replication into NATS JetStream: a product of its own, so the core never links libnats.
+        .library(name: "AnnalsNATS", targets: ["AnnalsNATS"]),
+        .executable(name: "annals-nats-bench", targets: ["annals-nats-bench"]),
         .executable(name: "annals", targets: ["annals"]),
         .executable(name: "annals-shop", targets: ["annals-shop"]),
         .executable(name: "FuzzRecordDecoder", targets: ["FuzzRecordDecoder"]),
@@ -37,6 +40,27 @@ let package = Package(
             providers: [.apt(["liblz4-dev"])]
         ),
         .target(name: "CCRC32C"),
+        .systemLibrary(
+            name: "CNATS",
+            pkgConfig: "libnats",
+            providers: [.apt(["libnats-dev"])]
+        ),
+        .target(
+            name: "AnnalsNATS",
+            dependencies: [
+                "Annals",
+                "CNATS",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSwift
+        ),
+        // Replication throughput, lag and synchronous-append latency against a local R3
+        // cluster, beside the raw JetStream publish rate (docs/SCALEOUT.md, "Benchmark").
+        .executableTarget(
+            name: "annals-nats-bench",
+            dependencies: ["Annals", "AnnalsNATS", "AnnalsTestSupport", "CNATS"],
+            swiftSettings: strictSwift
+        ),
         .target(
             name: "AnnalsLog",
             dependencies: [
@@ -78,7 +102,9 @@ let package = Package(
                 "Annals",
                 "AnnalsLog",
                 "AnnalsJSON",
+                "AnnalsNATS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             // Release builds link the Swift runtime and FoundationEssentials in: no loading and
             // relocating a dozen shared libraries at every start (README: "Process startup").
@@ -137,6 +163,11 @@ let package = Package(
         .testTarget(
             name: "GuideTests",
             dependencies: ["Annals", "AnnalsLog", "AnnalsSQLite", "AnnalsTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strictSwift
+        ),
+        .testTarget(
+            name: "AnnalsNATSTests",
+            dependencies: ["Annals", "AnnalsNATS", "AnnalsTestSupport", "CNATS"],
             swiftSettings: strictSwift
         ),
         .testTarget(

@@ -1,0 +1,148 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+public import Annals
+import AnnalsLog
+public import Logging
+import Dispatch
+
+/// Builds a store from a JetStream stream that a `Replicator` filled, and keeps it following
+/// (a read replica on another node).
+///
+/// The restored store holds the same events at the same positions, with the same ids, streams,
+/// versions, types, data, metadata and (to the millisecond; see `TimestampBridge`) timestamps.
+/// Where to resume is read from the restored store itself: its last event is looked up in the
+/// JetStream stream (by bisection over sequences) and its id compared, so a restart, a crash
+/// or a redelivery never applies an event twice, and a store of other origin is refused.
+public final class Restorer: Sendable {
+    public let store: EventStore
+    public let configuration: ReplicationConfiguration
+    let logger: Logger
+    /// Events per store append (one atomic batch).
+    static let batchEventsMax = 512
+    /// Bytes of data and metadata per store append, beyond which a batch is cut.
+    static let batchBytesMax = 4 << 20
+
+    public init(store: EventStore, configuration: ReplicationConfiguration, logger: Logger) {
+        self.store = store
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    /// Restores every event the JetStream stream holds now, then returns.
+    public func catchUp() async throws(ReplicationError) -> ReplicationSummary { try await run(follow: false) }
+
+    /// Restores, then keeps applying new events until the task is cancelled.
+    @discardableResult
+    public func follow() async throws(ReplicationError) -> ReplicationSummary { try await run(follow: true) }
+
+    struct Cursor: Sendable {
+        /// The restored store's last position (beforeFirst when empty).
+        var position: LogPosition
+        /// The JetStream sequence of that event (0 when none).
+        var sequence: UInt64
+        var restored: UInt64 = 0
+    }
+
+    private func run(follow: Bool) async throws(ReplicationError) -> ReplicationSummary {
+        try configuration.validate()
+        let configuration = self.configuration
+        let name = configuration.streamName
+        let connection = try await NATSBlocking.run { () throws(ReplicationError) in
+            try NATSConnection.connect(servers: configuration.servers, name: "annals-restore \(name)",
+                                       connectTimeoutMilliseconds: configuration.connectTimeoutMilliseconds,
+                                       requestTimeoutMilliseconds: configuration.requestTimeoutMilliseconds)
+        }
+        defer { connection.close() }
+        var cursor: Cursor?
+        var target: UInt64 = 0
+        var backoff = configuration.backoffMinimumMilliseconds
+        var lastProgress = DispatchTime.now().uptimeNanoseconds
+        while !Task.isCancelled {
+            do throws(ReplicationError) {
+                let state = try await NATSBlocking.run { () throws(ReplicationError) in
+                    guard let state = try connection.streamState(name) else { throw .streamMissing(name) }
+                    return state
+                }
+                guard let subject = state.subjects.first, state.subjects.count == 1 else {
+                    throw .foreignStream("JetStream stream \(name) has subjects \(state.subjects), not one Annals subject filter")
+                }
+                if cursor == nil {
+                    cursor = try await resumePoint(connection, state: state)
+                    target = state.lastSequence
+                }
+                var current = cursor!
+                defer { cursor = current }
+                if !follow && current.sequence >= target { break }
+                try await consume(connection, subject: subject, cursor: &current, until: follow ? nil : target, lastProgress: &lastProgress)
+                break
+            } catch {
+                if Replicator.isFatal(error) || Task.isCancelled { throw error }
+                let waited = Int64((DispatchTime.now().uptimeNanoseconds - lastProgress) / 1_000_000)
+                if !follow && waited > configuration.stallTimeoutMilliseconds {
+                    throw .timeout("no progress restoring from JetStream stream \(name) for \(waited) ms (last error: \(error))")
+                }
+                logger.warning("restore failed, retrying in \(backoff) ms: \(error)")
+                try? await Task.sleep(nanoseconds: UInt64(backoff) * 1_000_000)
+                backoff = min(backoff * 2, configuration.backoffMaximumMilliseconds)
+            }
+        }
+        return summary(cursor ?? Cursor(position: .beforeFirst, sequence: 0))
+    }
+
+    /// Applies messages from an ordered consumer started after the cursor, until the cursor
+    /// reaches `target` (nil: until cancelled). Throws on a failure, with the cursor at the
+    /// last event applied.
+    private func consume(
+        _ connection: NATSConnection, subject: String, cursor: inout Cursor, until target: UInt64?, lastProgress: inout UInt64
+    ) async throws(ReplicationError) {
+        let name = configuration.streamName
+        let startSequence = cursor.sequence + 1
+        let subscription = try await NATSBlocking.run { () throws(ReplicationError) in
+            try OrderedSubscription(connection, stream: name, subject: subject, startSequence: startSequence)
+        }
+        defer { subscription.close() }
+        while !Task.isCancelled {
+            let batch = try await NATSBlocking.run { () throws(ReplicationError) in
+                try subscription.next(limit: Self.batchEventsMax, timeoutMilliseconds: 250)
+            }
+            if batch.isEmpty {
+                let waited = Int64((DispatchTime.now().uptimeNanoseconds - lastProgress) / 1_000_000)
+                if let target, waited > configuration.stallTimeoutMilliseconds {
+                    throw .timeout("no message from JetStream stream \(name) for \(waited) ms (restored up to sequence \(cursor.sequence) of \(target))")
+                }
+                continue
+            }
+            lastProgress = DispatchTime.now().uptimeNanoseconds
+            try await apply(batch, cursor: &cursor)
+            if let target, cursor.sequence >= target { return }
+        }
+    }
+
+    private func summary(_ cursor: Cursor) -> ReplicationSummary {
+        ReplicationSummary(replicated: cursor.restored, lastPosition: cursor.position.rawValue, jetStreamSequence: cursor.sequence)
+    }
+
+    /// Finds the restored store's last event in the stream and checks its id; an empty store
+    /// starts at the stream's first message, which must carry position 1.
+    private func resumePoint(_ connection: NATSConnection, state: JetStreamState) async throws(ReplicationError) -> Cursor {
+        let name = configuration.streamName
+        let local: RecordedEvent?
+        do { local = try store.reader.readAll(from: LogPosition(rawValue: UInt64.max), direction: .backward, limit: 1).first } catch {
+            throw .store(error)
+        }
+        guard let local else { return Cursor(position: .beforeFirst, sequence: state.firstSequence > 0 ? state.firstSequence - 1 : 0) }
+        let position = local.position.rawValue
+        let found = try await NATSBlocking.run { () throws(ReplicationError) -> ReplicatedEvent? in
+            guard let sequence = try connection.sequence(stream: name, of: position, in: state) else { return nil }
+            return try connection.event(stream: name, sequence: sequence)
+        }
+        guard let found, found.id == local.id else {
+            let what = found.map { "event \($0.id.uuidString.lowercased())" } ?? "no event"
+            throw .foreignStream("this store's last event \(local.id.uuidString.lowercased()) is at position \(position); the JetStream stream \(name) has \(what) there")
+        }
+        return Cursor(position: local.position, sequence: found.sequence)
+    }
+}

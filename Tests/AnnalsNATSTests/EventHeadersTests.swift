@@ -1,0 +1,67 @@
+@testable import AnnalsNATS
+import Annals
+import AnnalsLog
+import AnnalsTestSupport
+import CNATS
+import Foundation
+import Testing
+
+@Suite struct EventHeadersTests {
+    /// Proves an event survives the trip into a NATS message and back field for field: data as
+    /// the payload, metadata (including non-UTF-8 bytes) in base64, names with subject syntax encoded.
+    @Test func messageRoundTripsEveryField() throws {
+        let id = UUID()
+        let event = try recorded(stream: "a.b c/é", type: "order.placed v2", data: Array("{\"x\":1}".utf8), metadata: [0, 255, 10, 13])
+        var recordedEvent = event
+        recordedEvent.id = id
+        let message = try EventHeaders.message(for: recordedEvent, prefix: "annals.S", expectedLastSequence: 41)
+        defer { natsMsg_Destroy(message) }
+        #expect(String(cString: natsMsg_GetSubject(message)) == "annals.S.a%2Eb%20c%2F%C3%A9")
+        #expect(EventHeaders.header(message, "Nats-Msg-Id") == id.uuidString.lowercased())
+        #expect(EventHeaders.header(message, "Nats-Expected-Last-Sequence") == "41")
+        let decoded = try EventHeaders.event(from: message, sequence: 42)
+        #expect(decoded.sequence == 42)
+        #expect(decoded.position == recordedEvent.position)
+        #expect(decoded.stream == recordedEvent.stream)
+        #expect(decoded.version == recordedEvent.version)
+        #expect(decoded.id == id)
+        #expect(decoded.type == recordedEvent.type)
+        #expect(decoded.timestampNanoseconds == recordedEvent.timestampNanoseconds)
+        #expect(decoded.data == recordedEvent.data)
+        #expect(decoded.metadata == recordedEvent.metadata)
+    }
+
+    /// Proves a message without Annals headers is refused with the sequence and the missing header named.
+    @Test func messageWithoutHeadersIsRefused() throws {
+        var message: OpaquePointer?
+        NATSLibrary.open()
+        #expect(natsMsg_Create(&message, "annals.S.x", nil, "hi", 2) == NATS_OK)
+        defer { natsMsg_Destroy(message) }
+        #expect(throws: ReplicationError.invalidMessage(sequence: 7, reason: "no Nats-Msg-Id header")) {
+            try EventHeaders.event(from: message!, sequence: 7)
+        }
+    }
+
+    /// A recorded event made the only public way: appended to a scratch store and read back.
+    private func recorded(stream: StreamName, type: String, data: [UInt8], metadata: [UInt8]) throws -> RecordedEvent {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let semaphore = DispatchSemaphore(value: 0)
+        let result = Guarded<Result<RecordedEvent, any Error>?>(nil)
+        Task {
+            do {
+                let store = try await EventStore.open(directory: dir.path)
+                try await store.append(to: "other", [EventData(type: "T", data: [1])])
+                try await store.append(to: stream, [EventData(type: type, data: data, metadata: metadata)])
+                let event = try await store.readAll(from: .first).last!
+                try await store.close()
+                result.withLock { $0 = .success(event) }
+            } catch {
+                result.withLock { $0 = .failure(error) }
+            }
+            semaphore.signal()
+        }
+        semaphore.wait()
+        return try result.withLock { $0! }.get()
+    }
+}
