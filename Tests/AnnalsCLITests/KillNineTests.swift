@@ -2,10 +2,10 @@ import AnnalsTestSupport
 import Foundation
 import Testing
 
-/// kill -9: the real `annals append` process is SIGKILLed at seeded random moments while it
-/// ingests; after each kill the store is reopened and checked against every acknowledgement.
+/// kill -9: the real `annals append` process is SIGKILLed at seeded points (drawn from the seed,
+/// not the clock, so a seed replays its schedule) while it ingests; after each kill the store is reopened and checked against every acknowledgement.
 /// `scripts/torture --seed S --kills N` runs the same harness for long.
-@Suite(.serialized) struct KillNineTests {
+@Suite(.serialized, .timeLimit(.minutes(killNineMinutesLimit))) struct KillNineTests {
     /// Seeds and kills per seed; `ANNALS_TORTURE_SEED` and `ANNALS_TORTURE_KILLS` override them.
     static let seeds: [UInt64] = ProcessInfo.processInfo.environment["ANNALS_TORTURE_SEED"].flatMap(UInt64.init).map { [$0] } ?? [1, 2, 3, 4]
     static let killsPerSeed = ProcessInfo.processInfo.environment["ANNALS_TORTURE_KILLS"].flatMap(Int.init) ?? 30
@@ -29,13 +29,18 @@ import Testing
         while wantMore(0) {
             defer { epoch += 1 }
             let dir = TemporaryDirectory("annals-kill9")
-            defer { dir.remove() }
             let harness = KillNineHarness(directory: dir.path, seed: seed &* 1_000 &+ epoch)
             while harness.kills < Self.killsPerStore && wantMore(harness.acknowledgedTotal) {
                 problems += try harness.killOnce()
                 kills += 1
             }
             acknowledged += harness.acknowledgedTotal
+            if harness.kept {
+                // Keep the evidence: the store after the check, its copy as the child left it, the stderr.
+                print("kill-9 seed \(seed): kept the failing store at \(dir.path), \(harness.copyPath) and \(harness.stderrPath)")
+            } else {
+                dir.remove()
+            }
         }
         #expect(problems.isEmpty, "seed \(seed): \(problems)")
         #expect(acknowledged > 0, "seed \(seed): no event was acknowledged, so nothing was tested")
@@ -44,3 +49,11 @@ import Testing
 
     static let killsPerStore = 30
 }
+
+/// A kill with its check takes well under 0.5 s; allow ten times that per kill planned (up to
+/// three times the kills per seed when early kills acknowledge nothing).
+let killNineMinutesLimit: UInt64 = {
+    let kills: Int = ProcessInfo.processInfo.environment["ANNALS_TORTURE_KILLS"].flatMap { Int($0) } ?? 30
+    let minutes: Int = 3 * kills * 5 / 60 + 1
+    return UInt64(max(5, minutes))
+}()
