@@ -3,12 +3,14 @@ import Testing
 @testable import AnnalsLog
 
 /// The fault-injecting file system must itself be right, or every test built on it proves nothing.
-@Suite struct SimulatedFileSystemTests {
+@Suite(.timeLimit(.minutes(1))) struct SimulatedFileSystemTests {
     static let directory = "/store"
 
     private func fileSystem(seed: UInt64 = 1, faults: FaultPlan = FaultPlan(tornWritesOnCrash: false)) throws -> SimulatedFileSystem {
-        let fs = SimulatedFileSystem(seed: seed, faults: faults)
+        let fs = SimulatedFileSystem(seed: seed, faults: FaultPlan(tornWritesOnCrash: faults.tornWritesOnCrash))
         try fs.createDirectory(Self.directory)
+        try fs.syncDirectory("/")
+        fs.setFaults(faults)
         return fs
     }
 
