@@ -55,5 +55,5 @@ import Testing
 let killNineMinutesLimit: UInt64 = {
     let kills: Int = ProcessInfo.processInfo.environment["ANNALS_TORTURE_KILLS"].flatMap { Int($0) } ?? 30
     let minutes: Int = 3 * kills * 5 / 60 + 1
-    return UInt64(max(5, minutes))
+    return UInt64(max(10, minutes))
 }()

@@ -4,7 +4,7 @@ import Foundation
 import Testing
 
 /// `annals read` by stream, category, type and time, the combinations it refuses, and deleted streams.
-@Suite(.timeLimit(.minutes(5))) struct ReadCommandTests {
+@Suite(.timeLimit(.minutes(10))) struct ReadCommandTests {
     /// Six events over two categories: positions 1...6.
     static let events: [(stream: String, type: String)] = [
         ("order-1", "OrderCreated"), ("order-2", "OrderCreated"), ("order-1", "ItemAdded"),

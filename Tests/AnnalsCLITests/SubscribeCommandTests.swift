@@ -8,7 +8,7 @@ import Glibc
 /// `annals subscribe`: prints history from a position, follows, and ends cleanly on a signal.
 /// The store's LOCK admits one process, so the subscriber is the store's only opener here: it
 /// is started on a store holding events and must print them.
-@Suite(.timeLimit(.minutes(5))) struct SubscribeCommandTests {
+@Suite(.timeLimit(.minutes(10))) struct SubscribeCommandTests {
     /// A running `annals subscribe` whose standard output is collected on a thread.
     final class Subscriber: Sendable {
         let process: Process

@@ -3,7 +3,7 @@ import AnnalsTestSupport
 import Foundation
 import Testing
 
-@Suite(.timeLimit(.minutes(2))) struct VerifyCommandTests {
+@Suite(.timeLimit(.minutes(10))) struct VerifyCommandTests {
     /// Proves `annals verify` on a crashed store of 50 appends, with the header of the first record
     /// after the last index entry zeroed, exits non-zero, names the file and offset, and
     /// truncates nothing (the reproduction).

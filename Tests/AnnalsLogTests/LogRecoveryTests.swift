@@ -2,7 +2,7 @@ import AnnalsTestSupport
 import Testing
 @testable import AnnalsLog
 
-@Suite(.timeLimit(.minutes(1))) struct LogRecoveryTests {
+@Suite(.timeLimit(.minutes(10))) struct LogRecoveryTests {
     /// Writes `batches` batches of `size` records without a clean close; returns the store path
     /// and the byte offset in the active segment where each batch ends.
     static func crashedStore(batches: Int, size: Int, segmentBytes: Int = 1 << 20) throws -> (TemporaryDirectory, [Int]) {

@@ -5,7 +5,7 @@ import Testing
 /// Damage that recovery once took for a clean end of data: a zeroed region with acknowledged
 /// records after it, and segments missing from a store. Each must fail the open with a typed
 /// error naming what is wrong, and cut nothing.
-@Suite(.timeLimit(.minutes(1))) struct LostDataDetectionTests {
+@Suite(.timeLimit(.minutes(10))) struct LostDataDetectionTests {
     /// Proves zeros followed by a valid later record are corruption, not the end of data: a
     /// crashed store of 50 acknowledged appends, with the first record after the last
     /// position-index entry zeroed (the tail that recovery scans), fails to open, naming the

@@ -4,7 +4,7 @@ import Testing
 
 /// The position index that recovery writes back must be exactly the index the segment calls
 /// for: strictly increasing, complete on disk, and left alone by the next open.
-@Suite(.timeLimit(.minutes(1))) struct PositionIndexRecoveryTests {
+@Suite(.timeLimit(.minutes(10))) struct PositionIndexRecoveryTests {
     /// Proves recovery does not duplicate the last trusted index entry: after a crash, the
     /// rewritten `.pidx` is complete and strictly increasing, equals the index in use, and the
     /// next open neither rewrites it nor rescans more than the tail after its last entry.

@@ -9,7 +9,7 @@ import Testing
 /// Power loss at random moments, on the simulated file system: each cycle opens the store
 /// (sometimes crashing inside recovery itself), appends from a few threads, loses power at a
 /// random mutating operation, reboots and checks the store against the ledger of acknowledgements.
-@Suite(.timeLimit(.minutes(5))) struct PowerLossTests {
+@Suite(.timeLimit(.minutes(10))) struct PowerLossTests {
     static let directory = "/store"
 
     /// Cycles per seed list entry; `ANNALS_POWER_LOSS_CYCLES` raises it for long runs.
@@ -100,7 +100,7 @@ func environmentInt(_ name: String) -> Int? {
 
 /// The store's own directory is a new file system entry too: it must be synced in its parent
 /// before anything in it is acknowledged.
-@Suite(.timeLimit(.minutes(1))) struct NewStoreDirectoryTests {
+@Suite(.timeLimit(.minutes(10))) struct NewStoreDirectoryTests {
     /// Proves a power cut right after the first acknowledgements of a brand-new store (whose
     /// directory and parent did not exist) keeps every acknowledged batch.
     @Test(arguments: [1, 2, 3] as [UInt64])

@@ -8,7 +8,7 @@ import Testing
 
 /// Sealing inside the log: `Log.sealFullSegments`, background sealing, and recovery of every
 /// state a crash during a seal can leave.
-@Suite(.timeLimit(.minutes(5))) struct SealedLogTests {
+@Suite(.timeLimit(.minutes(10))) struct SealedLogTests {
     static func checkStore(_ dir: TemporaryDirectory, _ expected: [LogRecord]) throws {
         let log = try Log.open(directory: dir.path, options: SealedFixture.options())
         defer { try? log.close() }

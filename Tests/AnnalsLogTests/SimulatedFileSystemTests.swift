@@ -3,7 +3,7 @@ import Testing
 @testable import AnnalsLog
 
 /// The fault-injecting file system must itself be right, or every test built on it proves nothing.
-@Suite(.timeLimit(.minutes(1))) struct SimulatedFileSystemTests {
+@Suite(.timeLimit(.minutes(10))) struct SimulatedFileSystemTests {
     static let directory = "/store"
 
     private func fileSystem(seed: UInt64 = 1, faults: FaultPlan = FaultPlan(tornWritesOnCrash: false)) throws -> SimulatedFileSystem {
@@ -147,7 +147,7 @@ import Testing
 
 /// The simulator's durability model, operation by operation: nothing the kernel may still lose
 /// is treated as durable.
-@Suite(.timeLimit(.minutes(1))) struct SimulatedDurabilityModelTests {
+@Suite(.timeLimit(.minutes(10))) struct SimulatedDurabilityModelTests {
     /// Proves an un-synced mkdir is lost on a power cut, with everything in it, even files and
     /// entries that were synced inside it; it survives only once its parent is synced.
     @Test func unsyncedMkdirIsLostOnCrash() throws {

@@ -44,7 +44,7 @@ final class TotalsModel: SQLiteReadModel {
     }
 }
 
-@Suite(.timeLimit(.minutes(5))) struct SQLiteProjectionTests {
+@Suite(.timeLimit(.minutes(10))) struct SQLiteProjectionTests {
     static func fill(_ store: EventStore, seed: UInt64, count: Int) async throws {
         var random = SeededRandom(seed: seed)
         for _ in 0..<count {

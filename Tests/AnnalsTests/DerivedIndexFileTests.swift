@@ -3,7 +3,7 @@ import Foundation
 import Testing
 @testable import Annals
 
-@Suite(.timeLimit(.minutes(1))) struct DerivedIndexFileTests {
+@Suite(.timeLimit(.minutes(10))) struct DerivedIndexFileTests {
     static let base = LogPosition(100)
     static let end = LogPosition(110)
 

@@ -3,7 +3,7 @@ import Foundation
 import Testing
 @testable import Annals
 
-@Suite(.timeLimit(.minutes(1))) struct EventStoreDeletionTests {
+@Suite(.timeLimit(.minutes(10))) struct EventStoreDeletionTests {
     /// Proves a soft-deleted stream reads as deleted, refuses .exact and .streamExists, and a .noStream append revives it with versions continuing.
     @Test func softDeleteThenRevive() async throws {
         try await withStore { store, _ in

@@ -3,7 +3,7 @@ import Foundation
 import Testing
 @testable import Annals
 
-@Suite(.timeLimit(.minutes(1))) struct EventStoreIdempotencyTests {
+@Suite(.timeLimit(.minutes(10))) struct EventStoreIdempotencyTests {
     /// Proves re-appending a stored batch returns the original result and writes nothing, also after a restart and across many segments.
     @Test func retriedBatchReturnsOriginalResultAcrossRestarts() async throws {
         let dir = TemporaryDirectory("annals-idem")

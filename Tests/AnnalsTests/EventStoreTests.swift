@@ -3,7 +3,7 @@ import Foundation
 import Testing
 @testable import Annals
 
-@Suite(.timeLimit(.minutes(1))) struct EventStoreTests {
+@Suite(.timeLimit(.minutes(10))) struct EventStoreTests {
     /// Proves a stream's first event gets version 0, versions count up, and reads return exactly what was appended.
     @Test func appendThenReadStream() async throws {
         try await withStore { store, _ in

@@ -4,7 +4,7 @@ import Synchronization
 import Testing
 @testable import Annals
 
-@Suite(.timeLimit(.minutes(1))) struct RepositoryTests {
+@Suite(.timeLimit(.minutes(10))) struct RepositoryTests {
     static func adds(_ amounts: Int...) -> [TallyEvent] { amounts.map { .added(.init(amount: $0)) } }
 
     /// Proves a never-written aggregate loads empty with no version, and saves then fold in order with the loaded version as expectation.

@@ -2,7 +2,7 @@ import AnnalsTestSupport
 import Testing
 @testable import Annals
 
-@Suite(.timeLimit(.minutes(1))) struct SnapshotFileTests {
+@Suite(.timeLimit(.minutes(10))) struct SnapshotFileTests {
     /// The worked example of docs/FORMAT.md §8: stream `t-1`, one snapshot at stream
     /// version 2, schema version 1, state `{}`.
     static let example: [UInt8] = [

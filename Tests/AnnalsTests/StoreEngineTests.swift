@@ -3,7 +3,7 @@ import Foundation
 import Testing
 @testable import Annals
 
-@Suite(.timeLimit(.minutes(1))) struct StoreEngineTests {
+@Suite(.timeLimit(.minutes(10))) struct StoreEngineTests {
     /// Proves a clean reopen reads only the active segment (the heads checkpoint covers the rest) and rebuilds nothing.
     @Test func cleanOpenScansOnlyTheActiveSegment() async throws {
         let dir = TemporaryDirectory("annals-open")

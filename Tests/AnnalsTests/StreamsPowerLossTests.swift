@@ -5,7 +5,7 @@ import Testing
 
 /// Power loss under the stream layer, on the simulated file system: the derived files (heads
 /// checkpoint, .sidx/.eidx/.tidx) must never make the store disagree with its log.
-@Suite(.timeLimit(.minutes(5))) struct StreamsPowerLossTests {
+@Suite(.timeLimit(.minutes(10))) struct StreamsPowerLossTests {
     static let directory = "/store"
 
     struct Acknowledged {

@@ -44,9 +44,9 @@ enum PositionIndexFile {
     }
 
     /// Invariant of every index the core writes: entries strictly increase in both position
-    /// and offset, and the first (if any) is the segment's first record.
-    static func checkStrictlyIncreasing(_ entries: [PositionIndexEntry]) {
-        if let first = entries.first {
+    /// and offset, and a whole index (`isWhole`) starts at the segment's first record.
+    static func checkStrictlyIncreasing(_ entries: [PositionIndexEntry], isWhole: Bool = true) {
+        if isWhole, let first = entries.first {
             precondition(first.relativePosition == 0 && first.offset == UInt32(Format.segmentHeaderBytes),
                          "an index starts at the segment's first record")
         }
@@ -80,7 +80,9 @@ enum PositionIndexFile {
         bytes.withUnsafeMutableBytes { out in
             for (slot, entry) in entries.enumerated() {
                 let start = slot * Format.positionIndexEntryBytes
-                entry.encode(base: base, into: UnsafeMutableRawBufferPointer(rebasing: out[start..<(start + Format.positionIndexEntryBytes)]))
+                let slot = UnsafeMutableRawBufferPointer(rebasing: out[start..<(start + Format.positionIndexEntryBytes)])
+                entry.encode(base: base, into: slot)
+                precondition(PositionIndexEntry.decode(UnsafeRawBufferPointer(slot), base: base) == entry, "an index entry round-trips")
             }
         }
         return bytes

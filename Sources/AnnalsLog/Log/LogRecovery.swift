@@ -63,7 +63,7 @@ struct LogRecovery {
         for base in indexBases where !logBases.contains(base) {
             try removeLeftover(SegmentFileName(base: base, kind: .positionIndex).description, &report)
         }
-        let clean = readCleanShutdownMarker()
+        let clean = try readCleanShutdownMarker()
         report.cleanShutdown = clean != nil
         if try dropInterruptedRoll(&logBases, &report) {
             // The removed file may have been the only one: fall through to creating a store.
@@ -130,12 +130,18 @@ struct LogRecovery {
         report.filesRemoved.append(name)
     }
 
-    private func readCleanShutdownMarker() -> CleanShutdownMarker? {
+    /// The `CLEAN` marker, if present and valid. A marker that fails its checksum is ignored
+    /// (the store is then recovered as after a crash); one that passes it but whose fields
+    /// contradict each other was written wrong, and is reported as corruption.
+    private func readCleanShutdownMarker() throws(LogError) -> CleanShutdownMarker? {
         let path = joinPath(directory, SegmentFileName.cleanShutdownFile)
         guard fileSystem.exists(path), let file = try? fileSystem.open(path, writable: false) else { return nil }
         defer { file.close() }
-        guard let bytes = try? file.readAll() else { return nil }
-        return bytes.withUnsafeBytes { CleanShutdownMarker.decode($0) }
+        guard let bytes = try? file.readAll(), let marker = bytes.withUnsafeBytes({ CleanShutdownMarker.decode($0) }) else { return nil }
+        guard marker.isConsistent else {
+            throw .corruption("the clean-shutdown marker's fields contradict each other", file: SegmentFileName.cleanShutdownFile, offset: 0)
+        }
+        return marker
     }
 
     /// From here on the store is open for writing, so a crash must not look like a clean close.
