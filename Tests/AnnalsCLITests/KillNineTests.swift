@@ -47,6 +47,18 @@ import Testing
         print("kill-9 seed \(seed): kills \(kills) acknowledged \(acknowledged) problems \(problems.count)")
     }
 
+    /// Proves a kill schedule is a function of the seed and the kill number alone (not of the
+    /// clock or of earlier kills), so a failing seed replays, and that seeds differ.
+    @Test func killScheduleReplaysFromSeed() {
+        for seed: UInt64 in [1, 2, 11] {
+            let first = (1...50).map { KillNineHarness.schedule(seed: seed, kill: $0) }
+            let second = (1...50).map { KillNineHarness.schedule(seed: seed, kill: $0) }
+            #expect(first == second, "seed \(seed)")
+            #expect(first.contains { $0.killAfterAcknowledgements == 0 }, "seed \(seed): no kill during startup")
+            #expect(first != (1...50).map { KillNineHarness.schedule(seed: seed + 100, kill: $0) })
+        }
+    }
+
     static let killsPerStore = 30
 }
 

@@ -46,10 +46,21 @@ public final class KillNineHarness {
         public var eventsInFlightMax: Int
 
         init(using random: inout SeededRandom) {
-            killAfterAcknowledgements = Int.random(in: 0..<8, using: &random) == 0 ? 0 : Int.random(in: 1...300, using: &random)
+            killAfterAcknowledgements = Int.random(in: 0..<8, using: &random) == 0 ? 0 : Int.random(in: 1...150, using: &random)
             burstsBeforeKill = Int.random(in: 0...3, using: &random)
             eventsInFlightMax = Int.random(in: 1...24, using: &random)
         }
+    }
+
+    /// The generator of kill number `kill` (from 1) of a run with `seed`.
+    static func generator(seed: UInt64, kill: Int) -> SeededRandom {
+        SeededRandom(seed: seed &* 0x9E37_79B9_7F4A_7C15 &+ UInt64(kill))
+    }
+
+    /// The schedule kill number `kill` of a run with `seed` follows: the same for every run.
+    public static func schedule(seed: UInt64, kill: Int) -> KillSchedule {
+        var random = generator(seed: seed, kill: kill)
+        return KillSchedule(using: &random)
     }
 
     /// How long a child may take to acknowledge what it was sent before the run counts as hung.
@@ -60,6 +71,9 @@ public final class KillNineHarness {
     /// stderr, and names both in its problems.
     public func killOnce(durability: String = "always") throws -> [String] {
         kills += 1
+        // Each kill draws from its own generator, so timing that changes how many events one
+        // kill sends cannot shift the schedules and events of the kills after it.
+        random = Self.generator(seed: seed, kill: kills)
         let schedule = KillSchedule(using: &random)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: CLIProcess.executable)
