@@ -1,4 +1,5 @@
 import AnnalsTestSupport
+import Foundation
 import Testing
 @testable import AnnalsLog
 
@@ -80,6 +81,16 @@ import Testing
         Self.expectOpenFails(dir, naming: logs.last!)
     }
 
+    /// Proves deleting the active segment of a crashed store (no `CLEAN` marker) fails the open
+    /// when its position index is still there: the index's entries prove synced records existed.
+    @Test func missingActiveSegmentAfterCrashFailsOpen() throws {
+        let (dir, logs) = try Self.closedStore()
+        defer { dir.remove() }
+        try PosixFileSystem().remove(dir.file(SegmentFileName.cleanShutdownFile))
+        try PosixFileSystem().remove(dir.file(logs.last!))
+        Self.expectOpenFails(dir, naming: logs.last!)
+    }
+
     /// Proves deleting the only `.log` of a cleanly closed store that held records fails the
     /// open, instead of creating a new, empty log.
     @Test func missingOnlySegmentOfCleanStoreFailsOpen() throws {
@@ -90,16 +101,18 @@ import Testing
         Self.expectOpenFails(dir, naming: logs[0], segmentBytes: 1 << 20)
     }
 
-    /// Proves a raw segment missing in the middle fails the open, naming the segment whose
-    /// records no longer reach the next one, with or without a clean close.
-    @Test(arguments: [true, false])
-    func missingMiddleSegmentFailsOpen(cleanClose: Bool) throws {
+    /// Proves a raw segment missing in the middle fails the open, with or without a clean close:
+    /// named as missing while its position index is left, and otherwise through the segment
+    /// before it, whose records no longer reach the next one.
+    @Test(arguments: [(true, false), (false, false), (true, true), (false, true)])
+    func missingMiddleSegmentFailsOpen(cleanClose: Bool, indexDeletedToo: Bool) throws {
         let (dir, logs) = try Self.closedStore()
         defer { dir.remove() }
         #expect(logs.count >= 4)
         if !cleanClose { try PosixFileSystem().remove(dir.file(SegmentFileName.cleanShutdownFile)) }
         try PosixFileSystem().remove(dir.file(logs[1]))
-        Self.expectOpenFails(dir, naming: logs[0])
+        if indexDeletedToo { try PosixFileSystem().remove(dir.file(logs[1].replacingOccurrences(of: ".log", with: ".pidx"))) }
+        Self.expectOpenFails(dir, naming: indexDeletedToo ? logs[0] : logs[1])
     }
 
     /// Proves a brand-new empty directory still creates a store, and a cleanly closed empty

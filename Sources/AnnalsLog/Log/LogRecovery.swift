@@ -61,6 +61,7 @@ struct LogRecovery {
         }
         try resolveSealedPairs(&logBases, &sealedBases, &report)
         for base in indexBases where !logBases.contains(base) {
+            try checkOrphanIndexHoldsNoRecords(base: base, sealed: sealedBases.contains(base))
             try removeLeftover(SegmentFileName(base: base, kind: .positionIndex).description, &report)
         }
         let clean = try readCleanShutdownMarker()
@@ -164,6 +165,22 @@ struct LogRecovery {
         }
         throw .corruption(
             "the store was closed cleanly with \(name) as its active segment, holding positions \(clean.activeBase) to \(clean.nextPosition.rawValue - 1), but \(name) is missing",
+            file: name, offset: 0)
+    }
+
+    /// An index left without its raw segment is a leftover of a seal (the sealed copy exists)
+    /// or of a segment creation that never got a record: its file then holds no entry, since
+    /// entries are written only for synced records. An orphan index with entries and no sealed
+    /// copy is the trace of a raw segment that held synced records and is gone.
+    private func checkOrphanIndexHoldsNoRecords(base: LogPosition, sealed: Bool) throws(LogError) {
+        guard !sealed else { return }
+        let index = SegmentFileName(base: base, kind: .positionIndex).description
+        guard let entries = PositionIndexFile.readValidPrefix(fileSystem, path: joinPath(directory, index), base: base)?.entries,
+              let last = entries.last
+        else { return }
+        let name = SegmentFileName(base: base, kind: .log).description
+        throw .corruption(
+            "\(name) is missing, but its position index \(index) records synced records from position \(base) to at least \(base.advanced(by: UInt64(last.relativePosition)))",
             file: name, offset: 0)
     }
 
