@@ -57,13 +57,14 @@ let package = Package(
             name: "AnnalsSQLite",
             dependencies: [
                 "Annals",
+                "AnnalsLog",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strictSwift
         ),
         .executableTarget(
             name: "annals-shop",
-            dependencies: ["Annals", "AnnalsSQLite"],
+            dependencies: ["Annals", "AnnalsLog", "AnnalsSQLite"],
             swiftSettings: strictSwift
         ),
         .executableTarget(
@@ -120,12 +121,12 @@ let package = Package(
         ),
         .testTarget(
             name: "AnnalsSQLiteTests",
-            dependencies: ["Annals", "AnnalsSQLite", "AnnalsTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["Annals", "AnnalsLog", "AnnalsSQLite", "AnnalsTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strictSwift
         ),
         .testTarget(
             name: "GuideTests",
-            dependencies: ["Annals", "AnnalsSQLite", "AnnalsTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["Annals", "AnnalsLog", "AnnalsSQLite", "AnnalsTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strictSwift
         ),
         .testTarget(

@@ -63,7 +63,7 @@ public enum FuzzStore {
         _ = log.verify()
         let entry = LogEntry(stream: "fuzz", eventType: "Probe", payload: [1, 2, 3])
         guard let range = try? log.append([entry]) else { return }
-        guard let back = try? log.record(at: range.lowerBound) else { return }
+        guard let back = try? log.record(at: range.positions.lowerBound) else { return }
         require(back.payload == entry.payload && back.stream == entry.stream, "the appended record read back different")
     }
 

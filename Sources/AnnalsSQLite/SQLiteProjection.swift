@@ -1,4 +1,5 @@
 public import Annals
+public import AnnalsLog
 public import GRDB
 
 /// A projection into SQLite: the read model's rows and the projection's checkpoint are written

@@ -1,4 +1,5 @@
 import Annals
+import AnnalsLog
 import Foundation
 
 /// Writes the shop's history: 30 backdated days on the first run, and a little new activity
@@ -53,7 +54,7 @@ struct ShopHistory {
     /// This run's new activity, timestamped now: a restock, three sales paid at once, and the
     /// shipment of every paid order from earlier runs. Returns the number of events written.
     func addActivity(run: Int) async throws -> Int {
-        let before = actions.store.log.nextPosition
+        let before = (actions.store.lastPosition ?? .beforeFirst)
         var random = ShopRandom(state: UInt64(run) &* 7919)
         let shipping = try await paidOrders()
         let restocked = Catalogue.products.randomElement(using: &random)!.id
@@ -68,7 +69,7 @@ struct ShopHistory {
             if bought { try await actions.pay(order: order, at: nil) }
         }
         for order in shipping { try await actions.ship(order: order, carrier: Catalogue.carriers.randomElement(using: &random)!, at: nil) }
-        return Int(actions.store.log.nextPosition.rawValue - before.rawValue)
+        return Int((actions.store.lastPosition ?? .beforeFirst).rawValue - before.rawValue)
     }
 
     private func paidOrders() async throws -> [String] {

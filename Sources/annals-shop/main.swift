@@ -1,4 +1,5 @@
 import Annals
+import AnnalsLog
 import AnnalsSQLite
 import Foundation
 import GRDB
@@ -22,12 +23,12 @@ func runShop() async throws {
     print("Annals shop: events in \(directory)/store, read model in \(directory)/readmodel.sqlite\n")
     if firstRun {
         let orders = try await history.seed(now: now.addingTimeInterval(-3600))
-        print("First run: seeded 30 days of backdated history (\(orders) orders, \(store.log.nextPosition.rawValue - 1) events).")
+        print("First run: seeded 30 days of backdated history (\(orders) orders, \(store.lastPosition?.rawValue ?? 0) events).")
     }
     let run = try actions.orderIDs().count
     let added = try await history.addActivity(run: run)
     print("This run added \(added) events (a restock, new orders paid at once, shipments of earlier orders).")
-    print("The store now holds \(store.log.nextPosition.rawValue - 1) events in \(try store.streams().count) streams.\n")
+    print("The store now holds \(store.lastPosition?.rawValue ?? 0) events in \(try store.streams().count) streams.\n")
 
     let readModelPath = directory + "/readmodel.sqlite"
     let stock = try SQLiteProjection(name: "stock", model: StockReadModel(), path: readModelPath)

@@ -21,7 +21,7 @@ struct Appender {
         self.expected = expected
     }
 
-    func newBatch() -> InputBatch { InputBatch(batchBytesMax: store.log.batchBytesMax) }
+    func newBatch() -> InputBatch { InputBatch(batchBytesMax: store.batchBytesMax) }
 
     /// Commits `batch` chunk by chunk, acknowledging each chunk once it is durable.
     mutating func commit(_ batch: InputBatch) async throws {
@@ -44,76 +44,25 @@ struct Appender {
                 requests.append(StreamAppend(stream: event.stream, events: [event.data], expectedVersion: check ?? .any))
             }
         }
-        let next = store.log.nextPosition
         let result: MultiAppendResult
         do {
             result = try await store.append(requests)
         } catch {
             throw CLIError(Self.message(error, lines: chunk.first!.line...chunk.last!.line))
         }
-        let acks: [Int: (position: UInt64, version: UInt64)]
-        if result.positions.lowerBound >= next {
-            acks = Self.writtenPositions(of: chunk, at: result)
-        } else {
-            acks = try storedPositions(of: chunk, in: result.positions)
-        }
+        precondition(result.events.count == chunk.count, "one result per event")
         if let stream, let reached = result.streamVersions[stream] { expected = expected.map { _ in .exact(reached) } }
         var writer = JSONWriter()
         var output: [UInt8] = []
-        for index in chunk.indices {
-            let ack = acks[index]!
+        for (index, ack) in zip(chunk.indices, result.events) {
             writer.beginObject()
-            writer.field("position", ack.position)
+            writer.field("position", ack.position.rawValue)
             writer.field("stream", chunk[index].stream.rawValue)
-            writer.field("version", ack.version)
+            writer.field("version", ack.streamVersion)
             writer.endObject()
             output += writer.finishLine()
         }
         return output
-    }
-
-    /// A chunk written now: the log holds it in input order from the range's start, and each
-    /// stream's versions count up to the version the result reports.
-    private static func writtenPositions(
-        of chunk: ArraySlice<InputBatch.Event>, at result: MultiAppendResult
-    ) -> [Int: (position: UInt64, version: UInt64)] {
-        precondition(result.positions.upperBound.rawValue - result.positions.lowerBound.rawValue + 1 == UInt64(chunk.count),
-                     "a written chunk takes one position per event")
-        var remaining: [StreamName: UInt64] = [:]
-        for event in chunk { remaining[event.stream, default: 0] += 1 }
-        var acks: [Int: (position: UInt64, version: UInt64)] = [:]
-        var position = result.positions.lowerBound.rawValue
-        for index in chunk.indices {
-            let stream = chunk[index].stream
-            let left = remaining[stream]!
-            acks[index] = (position, result.streamVersions[stream]! - (left - 1))
-            remaining[stream] = left - 1
-            position += 1
-        }
-        return acks
-    }
-
-    /// A chunk whose ids were all stored already: the store wrote nothing and checked each id
-    /// against its stored record. Reads where each event went, to acknowledge the originals.
-    private func storedPositions(
-        of chunk: ArraySlice<InputBatch.Event>, in range: ClosedRange<LogPosition>
-    ) throws -> [Int: (position: UInt64, version: UInt64)] {
-        var wanted: [EventID: Int] = [:]
-        for index in chunk.indices { wanted[chunk[index].data.id.logEventID] = index }
-        var found: [Int: (position: UInt64, version: UInt64)] = [:]
-        let count = Int(clamping: range.upperBound.rawValue - range.lowerBound.rawValue + 1)
-        do {
-            try store.log.forEachRecord(from: range.lowerBound, limit: count) { view in
-                if let index = wanted[view.eventID] { found[index] = (view.position.rawValue, view.streamVersion) }
-                return found.count < wanted.count
-            }
-        } catch {
-            throw CLIError("reading the stored events of a re-sent batch failed: \(error)")
-        }
-        guard found.count == wanted.count else {
-            throw CLIError("the store reported a re-sent batch as stored but \(wanted.count - found.count) of its events were not found")
-        }
-        return found
     }
 
     /// The error for a failed commit, naming the input lines that were not appended.

@@ -36,7 +36,7 @@ struct DemoCommand: AsyncParsableCommand {
             let readStart = LogOptions.systemClock()
             let (read, mismatches) = try await readBack(written, from: first, in: store)
             let readSeconds = Double(LogOptions.systemClock() - readStart) / 1e9
-            let stats = try store.log.stats()
+            let stats = try store.stats()
             StandardIO.print("""
                   wrote   \(written.count) events in batches of \(batch), durable (fdatasync per batch): \(Self.rate(written.count, writeSeconds))
                   read    \(read) events back, \(mismatches) mismatches: \(Self.rate(read, readSeconds))

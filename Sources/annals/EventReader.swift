@@ -49,7 +49,7 @@ struct EventReader {
     }
 
     private mutating func readAllBackward(from start: LogPosition?) async throws {
-        guard var cursor = start ?? store.log.lastPosition else { return }
+        guard var cursor = start ?? store.lastPosition else { return }
         while remaining > 0 {
             let page = try await store.readAll(from: cursor, direction: .backward, limit: min(remaining, Self.pageEvents))
             guard let last = page.last else { return }

@@ -1,4 +1,5 @@
 import Annals
+import AnnalsLog
 import Foundation
 
 /// The JSON line `annals read` and `annals subscribe` write for an event: position, stream, version, type, id,

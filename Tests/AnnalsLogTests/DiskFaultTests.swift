@@ -29,7 +29,7 @@ import Testing
         var random = SeededRandom(seed: seed)
         for _ in 0..<5 {
             let batch = ledger.makeBatch(count: 2, using: &random)
-            ledger.acknowledge(batch, at: try log.append(batch))
+            ledger.acknowledge(batch, at: try log.append(batch).positions)
         }
         fs.setFaults(FaultPlan(syncFailure: 1, tornWritesOnCrash: true, appliesTo: Self.onlySegments))
         #expect { try log.append(ledger.makeBatch(count: 2, using: &random)) } throws: { ($0 as? LogError)?.code == .io }
@@ -60,7 +60,7 @@ import Testing
         let log = try open(fs)
         for _ in 0..<3 {
             let batch = ledger.makeBatch(count: 2, using: &random)
-            ledger.acknowledge(batch, at: try log.append(batch))
+            ledger.acknowledge(batch, at: try log.append(batch).positions)
         }
         fs.setFaults(FaultPlan(syncFailure: 1, tornWritesOnCrash: false, appliesTo: Self.onlySegments))
         #expect(throws: LogError.self) { try log.append(ledger.makeBatch(count: 3, using: &random)) }
@@ -70,7 +70,7 @@ import Testing
         #expect(ledger.check(try again.read(from: .first, limit: .max)).isEmpty, "seed \(seed)")
         for _ in 0..<3 {
             let batch = ledger.makeBatch(count: 2, using: &random)
-            ledger.acknowledge(batch, at: try again.append(batch))
+            ledger.acknowledge(batch, at: try again.append(batch).positions)
         }
         fs = fs.crash()
         try? again.close()
@@ -91,7 +91,7 @@ import Testing
         var random = SeededRandom(seed: UInt64(freeBytes))
         while log.nextPosition.rawValue < (nearRoll ? 13 : 4) {
             let batch = ledger.makeBatch(count: 1, using: &random)
-            ledger.acknowledge(batch, at: try log.append(batch))
+            ledger.acknowledge(batch, at: try log.append(batch).positions)
         }
         let next = log.nextPosition
         fs.setFreeBytes(freeBytes)
@@ -101,7 +101,7 @@ import Testing
         #expect(ledger.check(try log.read(from: .first, limit: .max)).isEmpty, "free \(freeBytes)")
         fs.setFreeBytes(nil)
         let batch = ledger.makeBatch(count: 3, using: &random)
-        let range = try log.append(batch)
+        let range = try log.append(batch).positions
         ledger.acknowledge(batch, at: range)
         #expect(range.lowerBound == next)
         fs = fs.crash()
@@ -126,7 +126,7 @@ import Testing
         for _ in 0..<150 {
             let batch = ledger.makeBatch(count: Int.random(in: 1...3, using: &random), using: &random)
             do {
-                ledger.acknowledge(batch, at: try log.append(batch))
+                ledger.acknowledge(batch, at: try log.append(batch).positions)
             } catch {
                 #expect(error.code == .io, "seed \(seed): \(error)")
                 failures += 1
@@ -175,7 +175,7 @@ import Testing
         var random = SeededRandom(seed: seed)
         for _ in 0..<60 {
             let batch = ledger.makeBatch(count: 2, using: &random)
-            ledger.acknowledge(batch, at: try log.append(batch))
+            ledger.acknowledge(batch, at: try log.append(batch).positions)
         }
         fs = fs.crash()
         try? log.close()

@@ -39,7 +39,7 @@ import Testing
         DispatchQueue.concurrentPerform(iterations: writers) { writer in
             for batch in 0..<batchesPerWriter {
                 let size = 1 + (writer + batch) % 4
-                let range = try! log.append(Entries.make(size, stream: "w-\(writer)", tag: writer * 1000 + batch))
+                let range = try! log.append(Entries.make(size, stream: "w-\(writer)", tag: writer * 1000 + batch)).positions
                 ranges.withLock { $0[writer, default: []].append(range) }
             }
         }

@@ -9,9 +9,9 @@ import Testing
         defer { dir.remove() }
         let log = try Log.open(directory: dir.path)
         let entries = Entries.make(10)
-        let range = try log.append(entries)
+        let range = try log.append(entries).positions
         #expect(range == LogPosition(1)...LogPosition(10))
-        let more = try log.append(Entries.make(5, tag: 1))
+        let more = try log.append(Entries.make(5, tag: 1)).positions
         #expect(more == LogPosition(11)...LogPosition(15))
         let records = try log.read(from: .first, limit: 100)
         #expect(records.count == 15)

@@ -115,7 +115,7 @@ struct PowerLossCycle {
             for _ in 0..<Self.batchesPerThreadMax {
                 let batch = ledger.makeBatch(count: Int.random(in: 1...4, using: &random), using: &random)
                 do {
-                    let range = try log.append(batch)
+                    let range = try log.append(batch).positions
                     ledger.acknowledge(batch, at: range)
                 } catch {
                     if !fs.hasCrashed { problems.withLock { $0.append("append failed without a crash: \(error)") } }

@@ -55,7 +55,7 @@ import Testing
         var random = SeededRandom(seed: 5)
         for _ in 0..<20 {
             let batch = ledger.makeBatch(count: 3, using: &random)
-            ledger.acknowledge(batch, at: try log.append(batch))
+            ledger.acknowledge(batch, at: try log.append(batch).positions)
         }
         // Wait for the timer: until nothing is unsynced (up to 2 s, 400 intervals).
         let synced = Deadline.wait(seconds: 2, pollMilliseconds: 5) { fs.unsyncedBytes(of: "/store/00000000000000000001.log") == 0 }
@@ -79,7 +79,7 @@ import Testing
         var random = SeededRandom(seed: 9)
         for _ in 0..<10 {
             let batch = ledger.makeBatch(count: 2, using: &random)
-            ledger.acknowledge(batch, at: try log.append(batch))
+            ledger.acknowledge(batch, at: try log.append(batch).positions)
         }
         try log.sync()
         let synced = ledger.acknowledgedRanges.last!.upperBound

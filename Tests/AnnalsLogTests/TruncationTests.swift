@@ -102,7 +102,7 @@ import Glibc
         #expect(report.bytesDropped == UInt64(cut - keptEnd), "cut \(cut): \(report)")
         #expect(report.recordsDropped == whole - kept, "cut \(cut): \(report)")
         #expect((report.bytesDropped > 0) == (report.droppedFrom?.hasPrefix(Self.segmentName) ?? false), "cut \(cut)")
-        let next = try log.append([LogEntry(stream: "after", eventType: "Cut", payload: [1, 2, 3])])
+        let next = try log.append([LogEntry(stream: "after", eventType: "Cut", payload: [1, 2, 3])]).positions
         #expect(next.lowerBound.rawValue == UInt64(kept) + 1, "cut \(cut)")
         try log.close()
         let size = try fileSystem.open(directory + "/" + Self.segmentName, writable: false).size()

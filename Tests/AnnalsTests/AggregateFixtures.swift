@@ -2,6 +2,7 @@ import AnnalsTestSupport
 import Foundation
 import Logging
 @testable import Annals
+import AnnalsLog
 
 /// A test aggregate whose state records the order of its events, so any fold that skips,
 /// repeats or reorders an event gives a different state.

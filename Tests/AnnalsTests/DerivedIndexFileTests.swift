@@ -2,6 +2,7 @@ import AnnalsTestSupport
 import Foundation
 import Testing
 @testable import Annals
+import AnnalsLog
 
 @Suite(.timeLimit(.minutes(10))) struct DerivedIndexFileTests {
     static let base = LogPosition(100)

@@ -1,7 +1,8 @@
 import AnnalsTestSupport
 import Foundation
 import Testing
-@testable import Annals
+@_spi(Testing) @testable import Annals
+import AnnalsLog
 
 @Suite(.timeLimit(.minutes(10))) struct EventStoreDeletionTests {
     /// Proves a soft-deleted stream reads as deleted, refuses .exact and .streamExists, and a .noStream append revives it with versions continuing.

@@ -1,7 +1,8 @@
 import AnnalsTestSupport
 import Foundation
 import Testing
-@testable import Annals
+@_spi(Testing) @testable import Annals
+import AnnalsLog
 
 @Suite(.timeLimit(.minutes(10))) struct EventStoreTests {
     /// Proves a stream's first event gets version 0, versions count up, and reads return exactly what was appended.

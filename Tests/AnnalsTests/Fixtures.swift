@@ -1,6 +1,7 @@
 import AnnalsTestSupport
 import Foundation
 @testable import Annals
+import AnnalsLog
 
 /// Helpers shared by the stream-layer tests.
 enum Fixtures {
@@ -34,4 +35,10 @@ func withStore<T>(
         try? await store.close()
         throw error
     }
+}
+
+extension AppendResult {
+    /// This result as a re-sent append reports it: the original positions and version, marked
+    /// as a replay (nothing was written).
+    var replayed: AppendResult { AppendResult(positions: positions, streamVersion: streamVersion, isReplay: true) }
 }

@@ -1,7 +1,8 @@
 import AnnalsTestSupport
 import Foundation
 import Testing
-@testable import Annals
+@_spi(Testing) @testable import Annals
+import AnnalsLog
 
 /// An in-memory projection that records every event it is given, to check order and duplicates.
 actor RecordingProjection: Projection {

@@ -3,6 +3,7 @@ import Foundation
 import Synchronization
 import Testing
 @testable import Annals
+import AnnalsLog
 
 @Suite(.timeLimit(.minutes(10))) struct RepositoryTests {
     static func adds(_ amounts: Int...) -> [TallyEvent] { amounts.map { .added(.init(amount: $0)) } }

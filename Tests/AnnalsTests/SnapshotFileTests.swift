@@ -1,6 +1,7 @@
 import AnnalsTestSupport
 import Testing
 @testable import Annals
+import AnnalsLog
 
 @Suite(.timeLimit(.minutes(10))) struct SnapshotFileTests {
     /// The worked example of docs/FORMAT.md §8: stream `t-1`, one snapshot at stream

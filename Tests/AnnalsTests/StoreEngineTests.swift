@@ -1,7 +1,8 @@
 import AnnalsTestSupport
 import Foundation
 import Testing
-@testable import Annals
+@_spi(Testing) @testable import Annals
+import AnnalsLog
 
 @Suite(.timeLimit(.minutes(10))) struct StoreEngineTests {
     /// Proves a clean reopen reads only the active segment (the heads checkpoint covers the rest) and rebuilds nothing.
@@ -32,6 +33,7 @@ import Testing
             batches.append((stream, events, try await store.append(to: stream, events)))
             if index == 60 { try await store.softDelete(stream: "s-4") }
         }
+        store.waitForIndexWrites()  // a copy taken while a file is renamed could miss it
         for name in try PosixFileSystem().list(dir.path) where name != "LOCK" {
             try FileManager.default.copyItem(atPath: dir.file(name), toPath: copy.file(name))
         }
@@ -42,7 +44,7 @@ import Testing
         #expect(try reopened.streams() == infos)
         for batch in batches.suffix(20) {
             let again = try await reopened.append(to: batch.stream, batch.events, expectedVersion: .exact(0))
-            #expect(again == batch.result)
+            #expect(again == batch.result.replayed)
         }
         let s0 = try await reopened.read(stream: "s-0")
         #expect(s0.map(\.version) == Array(0..<60))

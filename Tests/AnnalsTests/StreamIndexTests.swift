@@ -1,7 +1,8 @@
 import AnnalsTestSupport
 import Foundation
 import Testing
-@testable import Annals
+@_spi(Testing) @testable import Annals
+import AnnalsLog
 
 @Suite(.timeLimit(.minutes(10))) struct StreamIndexTests {
     /// Proves interleaved streams read back exactly across many small segments, forward and backward, before and after reopen.
@@ -44,6 +45,7 @@ import Testing
         try await withStore(Fixtures.smallSegments()) { store, _ in
             try await store.append(to: "rare", Fixtures.events(1))
             for index in 0..<250 { try await store.append(to: "busy", Fixtures.events(2, tag: "\(index)")) }
+            store.waitForIndexWrites()
             let hash = store.engine.hash("rare")
             let full = store.engine.lock.withLock { store.engine.fullSegments }
             #expect(full.count > 5)

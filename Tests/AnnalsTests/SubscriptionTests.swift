@@ -2,6 +2,7 @@ import AnnalsTestSupport
 import Foundation
 import Testing
 @testable import Annals
+import AnnalsLog
 
 @Suite(.timeLimit(.minutes(10))) struct SubscriptionTests {
     /// Proves a subscription started mid-stream delivers every later position exactly once, in order, across the history-to-live switch, for many seeded interleavings of concurrent appenders.

@@ -2,7 +2,8 @@ import AnnalsTestSupport
 import Foundation
 import Synchronization
 import Testing
-@testable import Annals
+@_spi(Testing) @testable import Annals
+import AnnalsLog
 
 /// A clock the test moves by hand, in nanoseconds.
 final class ManualClock: Sendable {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Annals
+import AnnalsLog
 
 @Suite(.timeLimit(.minutes(10))) struct UUIDv7Tests {
     /// Proves generated ids carry version 7, the RFC variant and the current time, and strictly increase within a process.

@@ -1,3 +1,4 @@
+import AnnalsLog
 /// A consistency boundary rebuilt from its events: a value that starts empty and folds each of
 /// its stream's events, in order, with `apply`.
 ///

@@ -1,3 +1,4 @@
+import AnnalsLog
 /// Every way an aggregate operation can fail.
 public enum AggregateError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The stream moved on since it was loaded: its version is not the expected one, and

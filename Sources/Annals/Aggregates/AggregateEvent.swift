@@ -3,6 +3,7 @@ public import FoundationEssentials
 #else
 public import Foundation
 #endif
+import AnnalsLog
 
 /// An event an aggregate is made of, with an explicit, stable type name per case.
 ///

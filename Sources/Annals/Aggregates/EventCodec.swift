@@ -3,6 +3,7 @@ public import FoundationEssentials
 #else
 public import Foundation
 #endif
+import AnnalsLog
 
 /// Turns aggregate events into stored events and back: JSON payloads, the schema version in
 /// the metadata, and upcasters that bring old payloads up to the current version on read.

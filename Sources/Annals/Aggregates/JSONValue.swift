@@ -1,3 +1,4 @@
+import AnnalsLog
 /// A JSON document as a value, for upcasters that reshape old payloads.
 ///
 /// Integers are kept apart from other numbers so that 64-bit ids and counters survive an

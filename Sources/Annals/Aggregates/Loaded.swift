@@ -1,3 +1,4 @@
+import AnnalsLog
 /// An aggregate's state as loaded, with the stream version it reflects.
 public struct Loaded<A: Aggregate>: Sendable {
     /// The instance's id, as passed to the repository.

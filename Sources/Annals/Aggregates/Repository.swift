@@ -3,6 +3,7 @@ public import FoundationEssentials
 #else
 public import Foundation
 #endif
+import AnnalsLog
 
 /// Loads aggregates by folding their streams, and saves new events with optimistic concurrency.
 ///

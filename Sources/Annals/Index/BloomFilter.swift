@@ -1,3 +1,4 @@
+import AnnalsLog
 /// A Bloom filter over 64-bit key hashes (docs/FORMAT.md §7 S1): `words` 64-bit words,
 /// `hashCount` probes derived by double hashing. It answers "maybe present" or "surely absent".
 struct BloomFilter {

@@ -17,7 +17,7 @@ struct OpenSegmentIndex: Sendable {
 
     let base: LogPosition
     private(set) var streams: [String: [VersionedPosition]] = [:]
-    private(set) var ids: [EventID: LogPosition] = [:]
+    private(set) var ids = EventIDTable(capacity: 1024)
     /// (timestamp, position), sorted by position.
     private(set) var times: [(timestamp: Int64, position: LogPosition)] = []
 
@@ -34,7 +34,7 @@ struct OpenSegmentIndex: Sendable {
         precondition(record.position >= base, "a record before the segment base")
         guard !record.isControl else { return }
         streams[record.stream, default: []].append(VersionedPosition(version: record.version, position: record.position))
-        ids[record.id] = record.position
+        ids.insert(record.id, at: record.position)
     }
 
     mutating func noteTime(_ timestamp: Int64, at position: LogPosition) {
@@ -82,7 +82,10 @@ struct OpenSegmentIndex: Sendable {
 
     private func encodeIDs(end: LogPosition) -> [UInt8] {
         var filter = BloomFilter(keys: ids.count)
-        let rows = ids.map { ($0.key.high, $0.key.low, $0.value.rawValue) }.sorted { ($0.0, $0.1) < ($1.0, $1.1) }
+        var rows: [(UInt64, UInt64, UInt64)] = []
+        rows.reserveCapacity(ids.count)
+        ids.forEach { id, position in rows.append((id.high, id.low, position.rawValue)) }
+        rows.sort { ($0.0, $0.1) < ($1.0, $1.1) }
         for row in rows { filter.insert(Self.idHash(EventID(high: row.0, low: row.1))) }
         return DerivedIndexFile.encode(kind: .eventID, hashKind: 0, base: base, end: end,
                                        entries: rows.flatMap { [$0.0, $0.1, $0.2] }, filter: filter)

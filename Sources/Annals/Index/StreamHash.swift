@@ -1,3 +1,4 @@
+import AnnalsLog
 /// The 64-bit hash that keys streams in `.sidx` files (docs/FORMAT.md §7 S1).
 ///
 /// FNV-1a over the name's UTF-8 bytes, then the SplitMix64 finalizer to spread the low bits the

@@ -3,6 +3,7 @@ public import FoundationEssentials
 #else
 public import Foundation
 #endif
+import AnnalsLog
 
 /// An event to append: an id, a type, and opaque data and metadata bytes.
 public struct EventData: Sendable, Equatable {
@@ -41,16 +42,20 @@ public struct EventData: Sendable, Equatable {
 }
 
 extension UUID {
-    /// The id as the log stores it: its 16 bytes in order.
+    /// The id as the log stores it: its 16 bytes in order (two big-endian words, no arrays).
     var eventID: EventID {
-        let bytes = uuid
-        let all = [bytes.0, bytes.1, bytes.2, bytes.3, bytes.4, bytes.5, bytes.6, bytes.7,
-                   bytes.8, bytes.9, bytes.10, bytes.11, bytes.12, bytes.13, bytes.14, bytes.15]
-        return EventID(bytes: all)!  // 16 bytes always make an id
+        withUnsafeBytes(of: uuid) { raw in
+            EventID(high: UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self)),
+                    low: UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)))
+        }
     }
 
     init(_ id: EventID) {
-        let b = id.bytes
-        self.init(uuid: (b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]))
+        var bytes: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &bytes) { raw in
+            raw.storeBytes(of: id.high.bigEndian, toByteOffset: 0, as: UInt64.self)
+            raw.storeBytes(of: id.low.bigEndian, toByteOffset: 8, as: UInt64.self)
+        }
+        self.init(uuid: bytes)
     }
 }

@@ -1,3 +1,4 @@
+import AnnalsLog
 /// What an append expects of its stream's current version; checked atomically with the write.
 ///
 /// Versions count a stream's events from 0: the first event of a stream has version 0, so a

@@ -1,3 +1,4 @@
+import AnnalsLog
 /// The name of an event stream, such as `order-17`.
 ///
 /// A name is 1 to 1024 bytes of UTF-8. Its *category* is the part before the first `-`

@@ -3,6 +3,7 @@ public import FoundationEssentials
 #else
 public import Foundation
 #endif
+import AnnalsLog
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -17,28 +18,43 @@ public enum UUIDv7 {
     private struct State {
         var milliseconds: UInt64 = 0
         var counter: UInt16 = 0
+        /// Random words fetched from the system generator 64 at a time: one getrandom call per
+        /// 64 ids instead of one per id. Each word is used once.
+        var randomWords = [UInt64](repeating: 0, count: 64)
+        var randomUsed = 64
+
+        mutating func nextRandom() -> UInt64 {
+            if randomUsed == randomWords.count {
+                // One call to the system's generator for all 64 words (glibc's arc4random_buf
+                // draws from getrandom), instead of one system call per id.
+                randomWords.withUnsafeMutableBytes { arc4random_buf($0.baseAddress!, $0.count) }
+                randomUsed = 0
+            }
+            defer { randomUsed += 1 }
+            return randomWords[randomUsed]
+        }
     }
 
     private static let state = Locked(State())
 
     /// A new id.
     public static func generate() -> UUID {
-        var random = SystemRandomNumberGenerator()
-        let (milliseconds, counter) = state.withLock { state -> (UInt64, UInt16) in
+        let (milliseconds, counter, random) = state.withLock { state -> (UInt64, UInt16, UInt64) in
             let now = currentMilliseconds()
+            let random = state.nextRandom()
             if now > state.milliseconds {
                 state.milliseconds = now
                 // Start low but random, leaving room for the counter to count up.
-                state.counter = UInt16.random(in: 0..<0x400, using: &random)
+                state.counter = UInt16(truncatingIfNeeded: state.nextRandom() >> 54)  // 10 bits: 0..<0x400
             } else if state.counter < 0xFFF {
                 state.counter += 1
             } else {
                 state.milliseconds += 1
                 state.counter = 0
             }
-            return (state.milliseconds, state.counter)
+            return (state.milliseconds, state.counter, random)
         }
-        return make(milliseconds: milliseconds, counter: counter, random: random.next())
+        return make(milliseconds: milliseconds, counter: counter, random: random)
     }
 
     /// Lays out the fields. `counter` takes 12 bits and `random` the low 62.

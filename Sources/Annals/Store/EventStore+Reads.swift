@@ -4,8 +4,11 @@ public import FoundationEssentials
 public import Foundation
 #endif
 public import AnnalsLog
-import Synchronization
 
+/// The store's reads. Each runs on the caller's thread: committed data is immutable, so a read
+/// takes the stream layer's lock only to copy index entries, never waits for an append or an
+/// fdatasync, and needs no hop to another thread. `EventStore.reader` offers the same reads
+/// synchronously.
 extension EventStore {
     /// A stream's events from `version` (default: its first readable event forward, its last
     /// backward), at most `limit`. A stream never written reads as empty; a deleted one throws
@@ -13,70 +16,51 @@ extension EventStore {
     public func read(
         stream: StreamName, from version: UInt64? = nil, direction: ReadDirection = .forward, limit: Int = .max
     ) async throws(EventStoreError) -> [RecordedEvent] {
-        let engine = self.engine
-        return try await BlockingExecutor.shared.run { () throws(EventStoreError) in
-            try engine.readStream(stream, from: version, direction: direction, limit: limit)
-        }
+        try reader.read(stream: stream, from: version, direction: direction, limit: limit)
     }
 
     /// The stream as it was at `date`: its readable events committed at or before then.
     public func read(stream: StreamName, asOf date: Date) async throws(EventStoreError) -> [RecordedEvent] {
-        let engine = self.engine
-        let cutoff = Self.nanoseconds(date)
-        return try await BlockingExecutor.shared.run { () throws(EventStoreError) in
-            let end = try engine.firstPosition(atOrAfter: cutoff &+ 1)
-            let events = try engine.readStream(stream, from: nil, direction: .forward, limit: .max)
-            guard let end else { return events }
-            return events.filter { $0.position < end }
-        }
+        try reader.read(stream: stream, asOf: date)
     }
 
     /// All events by global position (control records such as deletions are skipped).
     public func readAll(
         from position: LogPosition = .first, direction: ReadDirection = .forward, limit: Int = .max
     ) async throws(EventStoreError) -> [RecordedEvent] {
-        let engine = self.engine
-        return try await BlockingExecutor.shared.run { () throws(EventStoreError) in
-            try engine.readAll(from: position, direction: direction, limit: limit)
-        }
+        try reader.readAll(from: position, direction: direction, limit: limit)
     }
 
     /// Events passing `filter` (a category, an event type, a stream prefix) from `position` on,
     /// in position order, at most `limit`. This scans the log from `position`.
     public func read(filter: EventFilter, from position: LogPosition = .first, limit: Int = .max) async throws(EventStoreError) -> [RecordedEvent] {
-        let engine = self.engine
-        return try await BlockingExecutor.shared.run { () throws(EventStoreError) in
-            let end = LogPosition(engine.visibleEnd.load(ordering: .acquiring))
-            return try engine.scan(from: position, end: end, filter: filter, maxEvents: limit, maxRecords: .max).events
-        }
+        try reader.read(filter: filter, from: position, limit: limit)
     }
 
     /// The events of every stream in `category` (the stream prefix before the first `-`).
     public func read(category: String, from position: LogPosition = .first, limit: Int = .max) async throws(EventStoreError) -> [RecordedEvent] {
-        try await read(filter: .category(category), from: position, limit: limit)
+        try reader.read(filter: .category(category), from: position, limit: limit)
     }
 
     /// The events of type `eventType`.
     public func read(eventType: String, from position: LogPosition = .first, limit: Int = .max) async throws(EventStoreError) -> [RecordedEvent] {
-        try await read(filter: .eventType(eventType), from: position, limit: limit)
+        try reader.read(filter: .eventType(eventType), from: position, limit: limit)
     }
 
     /// The first position committed at or after `date` (found through the time indexes), or nil
     /// if every record is older.
     public func firstPosition(atOrAfter date: Date) async throws(EventStoreError) -> LogPosition? {
-        let engine = self.engine
-        let timestamp = Self.nanoseconds(date)
-        return try await BlockingExecutor.shared.run { () throws(EventStoreError) in try engine.firstPosition(atOrAfter: timestamp) }
+        try reader.firstPosition(atOrAfter: date)
     }
 
     /// What the store knows of `stream` without reading it, or nil if it was never written.
     public func info(stream: StreamName) throws(EventStoreError) -> StreamInfo? {
-        try engine.streamInfo(stream)
+        try reader.info(stream: stream)
     }
 
     /// Every stream the store holds, by name.
     public func streams() throws(EventStoreError) -> [StreamInfo] {
-        try engine.streamInfos()
+        try reader.streams()
     }
 
     static func nanoseconds(_ date: Date) -> Int64 {

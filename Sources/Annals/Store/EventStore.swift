@@ -17,9 +17,10 @@ public import AnnalsLog
 /// }
 /// ```
 ///
-/// All methods are safe to call from any task. Blocking work (fdatasync, reads, waiting for a
-/// racing append to the same stream) runs on dedicated threads, never the cooperative pool.
-/// Appends to different streams proceed concurrently and share the log's group commit.
+/// All methods are safe to call from any task. Appends are handed to the log's commit thread,
+/// which checks and writes them in order and shares one fdatasync among all that are waiting;
+/// the calling task awaits a continuation and no thread is parked for it. Reads of committed
+/// data run on the caller's thread, with no hop (`reader` offers them synchronously too).
 public final class EventStore: Sendable {
     let engine: StoreEngine
     let checkpoints: CheckpointStore
@@ -47,8 +48,8 @@ public final class EventStore: Sendable {
     /// What opening found and repaired.
     public var openReport: EventStoreOpenReport { engine.lock.withLock { engine.report } }
 
-    /// The storage core underneath, for tools (verify, stats). Append through the store only.
-    public var log: Log { engine.log }
+    /// Synchronous reads, on the caller's thread (like GRDB's `DatabaseReader`).
+    public var reader: EventStoreReader { EventStoreReader(engine: engine) }
 
     /// Appends `events` to `stream` atomically if the stream's version is as expected.
     ///
@@ -61,7 +62,7 @@ public final class EventStore: Sendable {
         to stream: StreamName, _ events: [EventData], expectedVersion: ExpectedVersion = .any
     ) async throws(EventStoreError) -> AppendResult {
         let result = try await append([StreamAppend(stream: stream, events: events, expectedVersion: expectedVersion)])
-        return AppendResult(positions: result.positions, streamVersion: result.streamVersions[stream]!)
+        return AppendResult(positions: result.positions, streamVersion: result.events.last!.streamVersion, isReplay: result.isReplay)
     }
 
     /// Appends to several streams in one atomic batch: all of it is written, or none (when any
@@ -70,30 +71,23 @@ public final class EventStore: Sendable {
     /// numbered after, the version its earlier parts reach.
     @discardableResult
     public func append(_ streams: [StreamAppend]) async throws(EventStoreError) -> MultiAppendResult {
-        let engine = self.engine
-        return try await BlockingExecutor.shared.run { () throws(EventStoreError) in try engine.append(streams) }
+        try await engine.append(streams)
     }
 
     /// Soft-deletes a live stream: it reads as deleted until an append revives it (`.any` or
     /// `.noStream`). Versions continue after a revival. Returns the delete record's position.
     @discardableResult
     public func softDelete(stream: StreamName, expectedVersion: ExpectedVersion = .any) async throws(EventStoreError) -> LogPosition {
-        let engine = self.engine
-        return try await BlockingExecutor.shared.run { () throws(EventStoreError) in
-            try engine.delete(stream, expectedVersion: expectedVersion, hard: false)
-        }
+        try await engine.delete(stream, expectedVersion: expectedVersion, hard: false)
     }
 
     /// Hard-deletes a stream: writes a tombstone, and the name is refused forever.
     @discardableResult
     public func hardDelete(stream: StreamName, expectedVersion: ExpectedVersion = .any) async throws(EventStoreError) -> LogPosition {
-        let engine = self.engine
-        return try await BlockingExecutor.shared.run { () throws(EventStoreError) in
-            try engine.delete(stream, expectedVersion: expectedVersion, hard: true)
-        }
+        try await engine.delete(stream, expectedVersion: expectedVersion, hard: true)
     }
 
-    /// Waits for in-flight appends, saves the stream heads and closes the log.
+    /// Refuses new appends, waits for those in flight, saves the stream heads and closes the log.
     public func close() async throws(EventStoreError) {
         let engine = self.engine
         try await BlockingExecutor.shared.run { () throws(EventStoreError) in try engine.close() }

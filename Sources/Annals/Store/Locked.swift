@@ -1,3 +1,4 @@
+import AnnalsLog
 /// A value guarded by a pthread mutex (`PosixMutex`, from the core).
 ///
 /// Used instead of `Synchronization.Mutex`, whose futex-based Linux implementation

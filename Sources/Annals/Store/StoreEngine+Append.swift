@@ -1,185 +1,192 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 import AnnalsLog
 import Synchronization
-import Logging
 
 extension StoreEngine {
-    /// What an append turned out to be once checked under the lock.
-    private enum Plan {
-        /// Every id is stored already: answer from the stored records, write nothing.
-        case replay([LogPosition])
-        /// New events: write these entries.
-        case write([LogEntry])
-    }
-
     /// Appends one atomic batch spanning one or more streams (see `EventStore.append`).
-    func append(_ requests: [StreamAppend]) throws(EventStoreError) -> MultiAppendResult {
-        try Self.validate(requests)
-        let names = Set(requests.map(\.stream.rawValue))
-        let ids = requests.flatMap { $0.events.map(\.id.eventID) }
-        let plan: Plan = try lock.withLock { () throws(EventStoreError) -> Plan in
-            try reserve(names, ids)
-            do throws(EventStoreError) {
-                let stored = ids.map { position(of: $0) }
-                let storedCount = stored.count { $0 != nil }
-                if storedCount == ids.count {
-                    release(names, ids)
-                    return .replay(stored.map { $0! })
-                }
-                guard storedCount == 0 else {
-                    throw .idempotencyConflict("\(storedCount) of the batch's \(ids.count) event ids are stored already; a retried batch must be identical")
-                }
-                return .write(try entries(for: requests))
-            } catch {
-                release(names, ids)
-                throw error
-            }
-        }
-        switch plan {
-        case .replay(let positions):
-            return try replayResult(requests, positions: positions)
-        case .write(let entries):
-            let range = try commit(entries, names: names, ids: ids)
-            var versions: [StreamName: UInt64] = [:]
-            for entry in entries { versions[StreamName(entry.stream)] = entry.streamVersion }
-            return MultiAppendResult(positions: range, streamVersions: versions)
+    ///
+    /// The checks (expected versions, idempotency) and the write happen on the log's commit
+    /// thread, in commit order, so no check can interleave with another append's write. The
+    /// caller awaits a continuation; no thread waits for it.
+    func append(_ requests: [StreamAppend]) async throws(EventStoreError) -> MultiAppendResult {
+        let ids = try Self.validate(requests)
+        switch try await submit(.events(requests), ids: ids) {
+        case .written(let entries, let batch):
+            return MultiAppendResult(written: entries, batch: batch)
+        case .replay:
+            return try replayResult(requests, ids: ids)
         }
     }
 
-    /// Writes a soft delete or a tombstone for `stream` (see `EventStore.delete`).
-    func delete(_ stream: StreamName, expectedVersion: ExpectedVersion, hard: Bool) throws(EventStoreError) -> LogPosition {
+    /// Writes a soft delete or a tombstone for `stream` (see `EventStore.softDelete`).
+    func delete(_ stream: StreamName, expectedVersion: ExpectedVersion, hard: Bool) async throws(EventStoreError) -> LogPosition {
         try stream.validate()
-        let entry: LogEntry = try lock.withLock { () throws(EventStoreError) -> LogEntry in
-            try reserve([stream.rawValue], [])
-            do throws(EventStoreError) {
-                let head = heads[stream.rawValue] ?? StreamHead()
-                if head.tombstoned { throw .streamTombstoned(stream) }
-                let actual = head.liveVersion
-                guard expectedVersion.accepts(actual: actual), hard || actual != nil else {
-                    if !hard && head.isSoftDeleted { throw .streamDeleted(stream) }
-                    throw .wrongExpectedVersion(stream: stream, expected: expectedVersion, actual: actual)
+        guard case .written(_, let batch) = try await submit(.delete(stream, expectedVersion, hard: hard), ids: []) else {
+            preconditionFailure("a deletion has no ids, so it is never a replay")
+        }
+        return batch.positions.lowerBound
+    }
+
+    /// Hands a job to the commit thread and awaits its outcome.
+    private func submit(_ kind: AppendJob.Kind, ids: [EventID]) async throws(EventStoreError) -> AppendJob.Outcome {
+        if isClosing.load(ordering: .acquiring) { throw .closed }
+        let result = await withUnsafeContinuation { (continuation: UnsafeContinuation<Result<AppendJob.Outcome, EventStoreError>, Never>) in
+            let job = AppendJob(kind: kind, ids: ids, continuation: continuation)
+            log.submit(CommitRequest(.decide({ [self] in decide(job) })) { [self] result in finish(job, result) })
+        }
+        return try result.get()
+    }
+
+    /// Runs on the commit thread when the job's turn comes: checks it against the store's heads
+    /// and what earlier jobs of the group will write, and returns the entries to write ([] for
+    /// a replay), or answers the caller with the refusal and returns nil.
+    private func decide(_ job: AppendJob) -> [LogEntry]? {
+        do throws(EventStoreError) {
+            var after: [String: StreamHead] = [:]
+            let entries: [LogEntry] = try lock.withLock { () throws(EventStoreError) -> [LogEntry] in
+                switch job.kind {
+                case .events(let requests):
+                    guard try !isReplay(job.ids) else { return [] }
+                    return try eventEntries(for: requests, after: &after)
+                case .delete(let stream, let expected, let hard):
+                    return [try deletion(stream, expected: expected, hard: hard, after: &after)]
                 }
-                let control: ControlRecord = hard ? .tombstone : .softDelete(truncateBefore: head.nextVersion)
-                return control.entry(stream: stream, nextVersion: head.nextVersion)
-            } catch {
-                release([stream.rawValue], [])
-                throw error
             }
+            guard !entries.isEmpty else {
+                job.isReplay = true
+                return []
+            }
+            do throws(LogError) { _ = try log.validate(entries) } catch { throw EventStoreError(error) }
+            job.entries = entries
+            tentative.push(job, heads: after, ids: job.ids)
+            return entries
+        } catch {
+            job.resume(.failure(error))
+            return nil
         }
-        return try commit([entry], names: [stream.rawValue], ids: []).lowerBound
     }
 
-    /// Waits until no in-flight append holds any of these streams or ids, then holds them.
-    /// Caller holds `lock`.
-    private func reserve(_ names: Set<String>, _ ids: [EventID]) throws(EventStoreError) {
-        while !isClosed && (!busyStreams.isDisjoint(with: names) || ids.contains(where: busyIDs.contains)) {
-            lock.wait()
+    /// Runs on the commit thread once the job's group is acknowledged or has failed.
+    private func finish(_ job: AppendJob, _ result: Result<AppendedBatch?, LogError>) {
+        tentative.remove(job)
+        switch result {
+        case .success(let batch?):
+            let records = IndexedRecord.records(job.entries, batch: batch)
+            lock.withLock { noteCommitted(records) }
+            signal.notify(upTo: LogPosition(visibleEnd.load(ordering: .acquiring)))
+            job.resume(.success(.written(entries: job.entries, batch: batch)))
+        case .success(nil):
+            precondition(job.isReplay, "only a replay writes nothing")
+            job.resume(.success(.replay))
+        case .failure(let error):
+            job.resume(.failure(EventStoreError(error)))
         }
-        try checkOpen()
-        busyStreams.formUnion(names)
-        busyIDs.formUnion(ids)
     }
 
-    /// Caller holds `lock`.
-    private func release(_ names: Set<String>, _ ids: [EventID]) {
-        busyStreams.subtract(names)
-        busyIDs.subtract(ids)
-        lock.broadcast()
+    /// True when every id is stored (or about to be, earlier in this group); throws when only
+    /// some are. Caller holds `lock`.
+    private func isReplay(_ ids: [EventID]) throws(EventStoreError) -> Bool {
+        var stored = 0
+        for id in ids where tentative.contains(id) || position(of: id) != nil { stored += 1 }
+        if stored == 0 { return false }
+        guard stored == ids.count else {
+            throw .idempotencyConflict("\(stored) of the batch's \(ids.count) event ids are stored already; a retried batch must be identical")
+        }
+        return true
+    }
+
+    /// The head `stream` will have once every decided job is acknowledged. Caller holds `lock`.
+    func decidedHead(_ stream: String) -> StreamHead {
+        tentative.head(stream) ?? heads[stream] ?? StreamHead()
     }
 
     /// Checks each stream's expected version and numbers its events. A stream named again later
     /// in the batch is checked against, and numbered after, what its earlier parts reached, as
     /// if the parts were appended one after another. Caller holds `lock`.
-    private func entries(for requests: [StreamAppend]) throws(EventStoreError) -> [LogEntry] {
+    private func eventEntries(for requests: [StreamAppend], after: inout [String: StreamHead]) throws(EventStoreError) -> [LogEntry] {
         var entries: [LogEntry] = []
-        var nextVersions: [String: UInt64] = [:]  // streams this batch has numbered so far
+        entries.reserveCapacity(requests.reduce(0) { $0 + $1.events.count })
         for request in requests {
-            let head = heads[request.stream.rawValue] ?? StreamHead()
+            let name = request.stream.rawValue
+            var head = after[name] ?? decidedHead(name)
             if head.tombstoned { throw .streamTombstoned(request.stream) }
-            let earlier = nextVersions[request.stream.rawValue]
-            let actual = earlier.map { $0 - 1 } ?? head.liveVersion
-            guard request.expectedVersion.accepts(actual: actual) else {
-                throw .wrongExpectedVersion(stream: request.stream, expected: request.expectedVersion, actual: actual)
+            guard request.expectedVersion.accepts(actual: head.liveVersion) else {
+                throw .wrongExpectedVersion(stream: request.stream, expected: request.expectedVersion, actual: head.liveVersion)
             }
-            var version = earlier ?? head.nextVersion
             for event in request.events {
-                entries.append(LogEntry(stream: request.stream.rawValue, eventType: event.type, streamVersion: version,
+                let version = head.nextVersion
+                entries.append(LogEntry(stream: name, eventType: event.type, streamVersion: version,
                                         eventID: event.id.eventID, timestamp: event.timestamp.map(EventStore.nanoseconds),
                                         metadata: event.metadata, payload: event.data))
-                version += 1
+                head.lastVersion = version
             }
-            nextVersions[request.stream.rawValue] = version
+            after[name] = head
         }
         return entries
     }
 
-    /// Appends reserved entries to the log (without the lock, so group commit can coalesce
-    /// appends to different streams), then notes them and releases the reservation.
-    private func commit(_ entries: [LogEntry], names: Set<String>, ids: [EventID]) throws(EventStoreError) -> ClosedRange<LogPosition> {
-        let outcome: Result<ClosedRange<LogPosition>, LogError>
-        do { outcome = .success(try log.append(entries)) } catch { outcome = .failure(error) }
-        var records: [IndexedRecord] = []
-        var timestamps: [Int64]?
-        if case .success(let range) = outcome {
-            timestamps = committedTimestamps(of: range, explicit: entries.contains { $0.timestamp != nil })
-            records = zip(range.lowerBound.rawValue...range.upperBound.rawValue, entries).enumerated().map { index, pair in
-                IndexedRecord(position: LogPosition(pair.0), timestamp: timestamps?[index] ?? 0, entry: pair.1)
-            }
+    /// The control record that deletes `stream`, if its version is as expected. Caller holds `lock`.
+    private func deletion(
+        _ stream: StreamName, expected: ExpectedVersion, hard: Bool, after: inout [String: StreamHead]
+    ) throws(EventStoreError) -> LogEntry {
+        var head = decidedHead(stream.rawValue)
+        if head.tombstoned { throw .streamTombstoned(stream) }
+        let actual = head.liveVersion
+        guard expected.accepts(actual: actual), hard || actual != nil else {
+            if !hard && head.isSoftDeleted { throw .streamDeleted(stream) }
+            throw .wrongExpectedVersion(stream: stream, expected: expected, actual: actual)
         }
-        lock.withLock {
-            if !records.isEmpty { noteCommitted(records, timestampKnown: timestamps != nil) }
-            release(names, ids)
-        }
-        switch outcome {
-        case .success(let range):
-            signal.notify(upTo: LogPosition(visibleEnd.load(ordering: .acquiring)))
-            return range
-        case .failure(let error):
-            throw EventStoreError(error)
-        }
+        let control: ControlRecord = hard ? .tombstone : .softDelete(truncateBefore: head.nextVersion)
+        let entry = control.entry(stream: stream, nextVersion: head.nextVersion)
+        head.apply(IndexedRecord(position: .first, timestamp: 0, entry: entry))
+        after[stream.rawValue] = head
+        return entry
     }
 
-    /// The timestamps the log gave the batch in `range`, one per record, read back from the log.
-    /// Without explicit (backdated) timestamps every record of a batch gets the same one (the
-    /// commit time, kept monotonic by the log), so only the last record is read. A failed read
-    /// gives nil, and the batch gets no time-index entry: that costs only a longer scan when
-    /// searching by time, never a wrong answer.
-    private func committedTimestamps(of range: ClosedRange<LogPosition>, explicit: Bool) -> [Int64]? {
-        let count = Int(range.upperBound.rawValue - range.lowerBound.rawValue + 1)
-        var found: [Int64] = []
-        found.reserveCapacity(count)
-        _ = try? log.forEachRecord(from: explicit ? range.lowerBound : range.upperBound, limit: explicit ? count : 1) { view in
-            found.append(view.timestamp)
-            return true
-        }
-        if explicit { return found.count == count ? found : nil }
-        return found.first.map { Array(repeating: $0, count: count) }
-    }
-
-    private static func validate(_ requests: [StreamAppend]) throws(EventStoreError) {
+    /// Checks what can be checked before the commit thread, and returns the batch's ids.
+    private static func validate(_ requests: [StreamAppend]) throws(EventStoreError) -> [EventID] {
         guard !requests.isEmpty else { throw .invalidArgument("an append needs at least one stream") }
-        var ids: Set<EventID> = []
+        var ids: [EventID] = []
+        ids.reserveCapacity(requests.reduce(0) { $0 + $1.events.count })
         for request in requests {
             try request.stream.validate()
             guard !request.events.isEmpty else { throw .invalidArgument("an append to \(request.stream) needs at least one event") }
             for event in request.events {
-                guard ids.insert(event.id.eventID).inserted else {
-                    throw .invalidArgument("event id \(event.id) appears twice in one append")
-                }
                 guard event.type.utf8.count <= 1024 else { throw .invalidArgument("event type \(event.type.prefix(40))… exceeds 1024 bytes") }
+                ids.append(event.id.eventID)
             }
         }
+        if ids.count > 1 && Set(ids).count != ids.count {
+            let duplicate = Dictionary(grouping: ids, by: { $0 }).first { $0.value.count > 1 }!.key
+            throw .invalidArgument("event id \(duplicate) appears twice in one append")
+        }
+        return ids
     }
 }
 
 extension StoreEngine {
     /// The original result of a batch whose ids are all stored: checked exactly against the
     /// stored records (same id, same stream), from which positions and versions are read.
-    func replayResult(_ requests: [StreamAppend], positions: [LogPosition]) throws(EventStoreError) -> MultiAppendResult {
-        let sorted = positions.sorted()
-        let records = try records(at: sorted) { _ in true }
+    func replayResult(_ requests: [StreamAppend], ids: [EventID]) throws(EventStoreError) -> MultiAppendResult {
+        let positions: [LogPosition] = try lock.withLock { () throws(EventStoreError) -> [LogPosition] in
+            var found: [LogPosition] = []
+            for id in ids {
+                guard let position = position(of: id) else {
+                    throw .idempotencyConflict("event \(UUID(id)) was being appended by a batch that failed; send the batch again")
+                }
+                found.append(position)
+            }
+            return found
+        }
+        let records = try records(at: positions.sorted()) { _ in true }
         var byPosition: [LogPosition: LogRecord] = [:]
         for record in records { byPosition[record.position] = record }
-        var versions: [StreamName: UInt64] = [:]
+        var events: [AppendedEvent] = []
+        events.reserveCapacity(ids.count)
         var index = 0
         for request in requests {
             for event in request.events {
@@ -193,9 +200,10 @@ extension StoreEngine {
                 guard record.stream == request.stream.rawValue else {
                     throw .idempotencyConflict("event \(event.id) is stored in stream \(record.stream), not \(request.stream)")
                 }
-                versions[request.stream] = max(versions[request.stream] ?? 0, record.streamVersion)
+                events.append(AppendedEvent(stream: request.stream, position: position,
+                                            streamVersion: record.streamVersion, timestamp: record.timestamp))
             }
         }
-        return MultiAppendResult(positions: sorted.first!...sorted.last!, streamVersions: versions)
+        return MultiAppendResult(events: events, isReplay: true)
     }
 }

@@ -1,60 +1,63 @@
+import Dispatch
 import AnnalsLog
 import Synchronization
 import Logging
 
 extension StoreEngine {
-    /// Notes records the log just committed: heads at once, then indexes, then the watermark,
-    /// writing out any segment the watermark has passed. Caller holds `lock`.
-    /// Without a known timestamp the records get no time-index entries (see `committedTimestamp`).
-    func noteCommitted(_ records: [IndexedRecord], timestampKnown: Bool) {
+    /// Notes records the log just acknowledged: heads, indexes, then the watermark. Hands any
+    /// segment the log has moved past to the index queue. Runs on the commit thread, which
+    /// finishes appends in position order; caller holds `lock`.
+    func noteCommitted(_ records: [IndexedRecord]) {
         precondition(!records.isEmpty, "a commit holds at least one record")
         let first = records[0].position
+        precondition(first == watermark, "the commit thread notes appends in position order")
         guard let base = log.segmentBase(containing: first) else {
             preconditionFailure("a committed position lies in a segment")
         }
-        var index = openSegments[base] ?? OpenSegmentIndex(base: base)
+        var index = openSegments.removeValue(forKey: base) ?? OpenSegmentIndex(base: base)
         for record in records {
             heads[record.stream, default: StreamHead()].apply(record)
             index.note(record)
-            if timestampKnown && index.wantsTimeEntry(record.position) { index.noteTime(record.timestamp, at: record.position) }
+            if index.wantsTimeEntry(record.position) { index.noteTime(record.timestamp, at: record.position) }
         }
         openSegments[base] = index
-        pendingRanges[first.rawValue] = records.last!.position.rawValue + 1
-        advanceWatermark()
-        sealCompletedSegments()
+        watermark = records.last!.position.advanced(by: 1)
+        visibleEnd.store(watermark.rawValue, ordering: .releasing)
+        writeOutFullSegments()
     }
 
-    /// Moves the watermark over every contiguous noted range.
-    private func advanceWatermark() {
-        var moved = false
-        while let next = pendingRanges.removeValue(forKey: watermark.rawValue) {
-            precondition(next > watermark.rawValue, "ranges move forward")
-            watermark = LogPosition(next)
-            moved = true
+    /// Hands each open segment that a later one follows (so the log will never add to it, and
+    /// the watermark has passed it) to the index queue. Caller holds `lock`.
+    private func writeOutFullSegments() {
+        guard openSegments.count > 1, !isClosing.load(ordering: .acquiring) else { return }
+        let bases = openSegments.keys.sorted()
+        for (offset, base) in bases.dropLast().enumerated() where !segmentsBeingWritten.contains(base) {
+            let end = bases[offset + 1]
+            precondition(watermark >= end, "a later segment exists only once this one is complete")
+            segmentsBeingWritten.insert(base)
+            let index = openSegments[base]!
+            let heads = self.heads  // copied lazily: the next write to `heads` pays for it
+            let covered = watermark
+            indexQueue.async { [self] in publishFullSegment(index, end: end, heads: heads, covered: covered) }
         }
-        if moved { visibleEnd.store(watermark.rawValue, ordering: .releasing) }
     }
 
-    /// Writes out each open segment that a later open segment follows and the watermark has
-    /// passed: all its records are noted, and the log will never add to it.
-    ///
-    /// A failure here must not fail the append that triggered it (its records are committed):
-    /// the segment stays indexed in memory, the failure is logged, and the next commit retries.
-    private func sealCompletedSegments() {
-        while openSegments.count > 1 {
-            let bases = openSegments.keys.sorted()
-            let (oldest, next) = (bases[0], bases[1])
-            guard watermark >= next else { return }
-            do throws(LogError) {
-                let full = try writeFiles(of: openSegments[oldest]!, end: next, reportAsRebuilt: false)
+    /// On the index queue: writes a full segment's index files and the heads checkpoint, then
+    /// swaps the mapped files in for the in-memory index. A failure keeps the segment indexed in
+    /// memory (it is retried on the next open, which rebuilds what is missing); it never fails
+    /// an append, whose records are already acknowledged.
+    private func publishFullSegment(_ index: OpenSegmentIndex, end: LogPosition, heads: [String: StreamHead], covered: LogPosition) {
+        do throws(LogError) {
+            let full = try writeFiles(of: index, end: end, reportAsRebuilt: false)
+            try writeHeads(heads, coveredNext: covered)
+            lock.withLock {
                 fullSegments.append(full)
                 fullSegments.sort { $0.base < $1.base }
-                openSegments[oldest] = nil
-                try writeHeads(heads, coveredNext: watermark)
-            } catch {
-                options.log.logger.error("writing stream indexes failed; kept in memory", metadata: ["segment": "\(oldest)", "error": "\(error)"])
-                return
+                openSegments[index.base] = nil
+                segmentsBeingWritten.remove(index.base)
             }
+        } catch {
+            options.log.logger.error("writing stream indexes failed; kept in memory", metadata: ["segment": "\(index.base)", "error": "\(error)"])
         }
     }
 

@@ -1,15 +1,20 @@
 import AnnalsLog
+import Dispatch
 import Synchronization
 
-/// The synchronous core of the stream layer: stream heads, per-segment indexes, in-flight
-/// appends and the indexed watermark, all guarded by one lock. `EventStore` calls it from
-/// blocking threads; nothing here runs on the cooperative pool.
+/// The core of the stream layer: stream heads, per-segment indexes and the indexed watermark.
+///
+/// Who touches what:
+/// - The log's commit thread decides and finishes every append (`StoreEngine+Append`): it is
+///   the only writer of `heads`, `openSegments` and `watermark`, and the only user of
+///   `tentative`.
+/// - Readers run on their callers' threads and take `lock` only to copy what they need.
+/// - The index queue writes full segments' index files and the heads checkpoint, off the
+///   commit thread and without `lock`; it takes `lock` only to publish what it wrote.
 ///
 /// Invariants (under `lock`):
-/// - `heads` reflects every append that returned from the log, in any order (see `StreamHead`).
+/// - `heads` reflects every append the log acknowledged, and nothing else.
 /// - Every position below `watermark` is noted in `openSegments` or `fullSegments`.
-/// - At most one append per stream, and per event id, is between its checks and its note
-///   (`busyStreams`, `busyIDs`), so a check and the write it guards cannot interleave with another.
 final class StoreEngine: @unchecked Sendable {
     let log: Log
     let options: EventStoreOptions
@@ -19,17 +24,23 @@ final class StoreEngine: @unchecked Sendable {
 
     let lock = PosixMutex()
     var heads: [String: StreamHead] = [:]
-    /// In-memory indexes of segments still being written (usually one), by base.
+    /// In-memory indexes of segments not yet written out (the active one, and a full one
+    /// while the index queue writes its files), by base.
     var openSegments: [LogPosition: OpenSegmentIndex] = [:]
     /// Mapped indexes of full segments, by base ascending.
     var fullSegments: [FullSegmentIndex] = []
-    var busyStreams: Set<String> = []
-    var busyIDs: Set<EventID> = []
-    /// Appended ranges noted out of order, by first position, waiting for the watermark.
-    var pendingRanges: [UInt64: UInt64] = [:]
     var watermark: LogPosition
     var isClosed = false
     var report: EventStoreOpenReport
+    /// Bases of full segments handed to the index queue and not yet published.
+    var segmentsBeingWritten: Set<LogPosition> = []
+
+    /// Commit-thread state: what decided jobs of the current group will write.
+    var tentative = TentativeHeads()
+    /// Set when `close` starts: new appends are refused; those already submitted finish.
+    let isClosing = Atomic<Bool>(false)
+    /// Writes index files and the heads checkpoint off the commit thread.
+    let indexQueue = DispatchQueue(label: "annals.stream-index", qos: .utility)
 
     /// `watermark`, readable without the lock (subscribers poll it).
     let visibleEnd: Atomic<UInt64>
@@ -59,17 +70,21 @@ final class StoreEngine: @unchecked Sendable {
         return engine
     }
 
-    /// Waits for in-flight appends, persists the heads checkpoint and closes the log.
+    /// Refuses new appends, lets submitted ones finish, writes out pending index files and the
+    /// heads checkpoint, and closes the log.
     func close() throws(EventStoreError) {
-        let state: (heads: [String: StreamHead], covered: LogPosition)? = lock.withLock {
-            guard !isClosed else { return nil }
+        guard !isClosing.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        // Every append submitted before the flag was set is queued ahead of this sync.
+        do throws(LogError) { try log.sync() } catch where error.code == .closed {} catch {
+            try? log.close()
+            throw EventStoreError(error)
+        }
+        indexQueue.sync {}
+        let state: (heads: [String: StreamHead], covered: LogPosition) = lock.withLock {
             isClosed = true
-            lock.broadcast()
-            while !busyStreams.isEmpty { lock.wait() }
             return (heads, watermark)
         }
         signal.close()
-        guard let state else { return }
         do throws(LogError) {
             try writeHeads(state.heads, coveredNext: state.covered)
             try log.close()

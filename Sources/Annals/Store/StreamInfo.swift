@@ -1,3 +1,4 @@
+import AnnalsLog
 /// A stream's state as the store knows it without reading the stream.
 public struct StreamInfo: Sendable, Equatable {
     public enum State: String, Sendable, Equatable {

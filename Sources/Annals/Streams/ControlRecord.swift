@@ -71,4 +71,17 @@ struct IndexedRecord: Sendable {
     }
 
     var isControl: Bool { control != nil }
+
+    /// The records of a batch the log just wrote: `entries` at `batch`'s positions and times.
+    static func records(_ entries: [LogEntry], batch: AppendedBatch) -> [IndexedRecord] {
+        precondition(entries.count == batch.count, "one position per entry")
+        var records: [IndexedRecord] = []
+        records.reserveCapacity(entries.count)
+        var position = batch.positions.lowerBound
+        for (index, entry) in entries.enumerated() {
+            records.append(IndexedRecord(position: position, timestamp: batch.timestamps[index], entry: entry))
+            position = position.advanced(by: 1)
+        }
+        return records
+    }
 }

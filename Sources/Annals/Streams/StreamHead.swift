@@ -1,3 +1,4 @@
+import AnnalsLog
 /// What the store knows about one stream without reading it: its last version, deletion state,
 /// and its last record's position and time.
 ///

@@ -14,18 +14,15 @@ public struct EventID: Hashable, Sendable, CustomStringConvertible {
 
     /// The 16 bytes in storage order.
     public var bytes: [UInt8] {
-        (0..<8).map { UInt8(truncatingIfNeeded: high >> (56 - 8 * UInt64($0))) }
-            + (0..<8).map { UInt8(truncatingIfNeeded: low >> (56 - 8 * UInt64($0))) }
+        var bytes = [UInt8](repeating: 0, count: 16)
+        bytes.withUnsafeMutableBytes { store(into: $0, at: 0) }
+        return bytes
     }
 
-    public init?(bytes: some Collection<UInt8>) {
+    /// The id stored in `bytes`, which must hold exactly 16 bytes; nil otherwise.
+    public init?(bytes: [UInt8]) {
         guard bytes.count == 16 else { return nil }
-        var high: UInt64 = 0
-        var low: UInt64 = 0
-        for (index, byte) in bytes.enumerated() {
-            if index < 8 { high = high << 8 | UInt64(byte) } else { low = low << 8 | UInt64(byte) }
-        }
-        self.init(high: high, low: low)
+        self = bytes.withUnsafeBytes { EventID.load(from: $0, at: 0) }
     }
 
     func store(into buffer: UnsafeMutableRawBufferPointer, at offset: Int) {
@@ -41,26 +38,53 @@ public struct EventID: Hashable, Sendable, CustomStringConvertible {
 
     /// Lower-case UUID text form: 8-4-4-4-12 hex digits.
     public var description: String {
-        let hex = bytes.map { byte -> String in
-            let digits = String(byte, radix: 16)
-            return digits.count == 1 ? "0" + digits : digits
-        }.joined()
-        let chars = Array(hex)
-        return [0..<8, 8..<12, 12..<16, 16..<20, 20..<32].map { String(chars[$0]) }.joined(separator: "-")
+        String(unsafeUninitializedCapacity: 36) { text in
+            var cursor = 0
+            for index in 0..<16 {
+                if index == 4 || index == 6 || index == 8 || index == 10 {
+                    text[cursor] = UInt8(ascii: "-")
+                    cursor += 1
+                }
+                let word = index < 8 ? high : low
+                let byte = UInt8(truncatingIfNeeded: word >> (56 - 8 * UInt64(index % 8)))
+                text[cursor] = Self.hexDigits[Int(byte >> 4)]
+                text[cursor + 1] = Self.hexDigits[Int(byte & 0xF)]
+                cursor += 2
+            }
+            return cursor
+        }
     }
+
+    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
     /// Parses the 8-4-4-4-12 UUID text form (either case).
     public init?(uuidString: String) {
-        let digits = uuidString.filter { $0 != "-" }
-        guard uuidString.count == 36, digits.count == 32 else { return nil }
-        var bytes: [UInt8] = []
-        var index = digits.startIndex
-        while index < digits.endIndex {
-            let next = digits.index(index, offsetBy: 2)
-            guard let byte = UInt8(digits[index..<next], radix: 16) else { return nil }
-            bytes.append(byte)
-            index = next
+        var text = uuidString
+        let parsed: (UInt64, UInt64)? = text.withUTF8 { bytes in
+            guard bytes.count == 36 else { return nil }
+            var words: (high: UInt64, low: UInt64) = (0, 0)
+            var digits = 0
+            for (offset, char) in bytes.enumerated() {
+                if offset == 8 || offset == 13 || offset == 18 || offset == 23 {
+                    guard char == UInt8(ascii: "-") else { return nil }
+                    continue
+                }
+                guard let value = Self.hexValue(char) else { return nil }
+                if digits < 16 { words.high = words.high << 4 | UInt64(value) } else { words.low = words.low << 4 | UInt64(value) }
+                digits += 1
+            }
+            return digits == 32 ? (words.high, words.low) : nil
         }
-        self.init(bytes: bytes)
+        guard let parsed else { return nil }
+        self.init(high: parsed.0, low: parsed.1)
+    }
+
+    private static func hexValue(_ char: UInt8) -> UInt8? {
+        switch char {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): char - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): char - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): char - UInt8(ascii: "A") + 10
+        default: nil
+        }
     }
 }

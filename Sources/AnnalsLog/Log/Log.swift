@@ -21,14 +21,12 @@ public final class Log: @unchecked Sendable {
     /// The position after the last committed record: readers never pass it.
     let committedNext: Atomic<UInt64>
 
-    /// Guards the commit queue, `failure` and `isClosed`. The request at the front of the
-    /// queue is the leader; its broadcast on this mutex's condition says the queue is empty.
-    let commitMutex = PosixMutex()
-    var queue: [PendingBatch] = []
-    /// Set when an fsync (or an undo of a failed write) failed: from then on every append fails.
-    var failure: LogError?
-    var isClosed = false
-    /// Mirrors `isClosed` for readers, who must not contend with appenders for the commit mutex.
+    /// Owns group commit: the only thread that touches `writer` while the log is open.
+    private(set) var commitThread: CommitThread!
+    /// Set once by `close` (and `abandonForTesting`), which run one at a time.
+    private let closeMutex = PosixMutex()
+    private var isClosed = false
+    /// False once the log is closing: reads fail with `.closed`.
     let isOpenForReads = Atomic<Bool>(true)
     let writer: SegmentWriter
     private let storeLock: any StorageLock
@@ -65,6 +63,8 @@ public final class Log: @unchecked Sendable {
         self.writer = recovered.writer
         self.storeLock = recovered.lock
         self.committedNext = Atomic(recovered.writer.nextPosition.rawValue)
+        commitThread = CommitThread { [weak self] group in self?.commitGroup(group) }
+        commitThread.start()
         if case .interval(let milliseconds) = options.durability {
             intervalFlusher = IntervalFlusher(log: self, milliseconds: milliseconds)
         }
@@ -74,7 +74,7 @@ public final class Log: @unchecked Sendable {
     }
 
     deinit {
-        if !isClosed { try? close() }
+        try? close()
     }
 
     /// The position the next append will get. Every position below it is committed.
@@ -91,21 +91,13 @@ public final class Log: @unchecked Sendable {
     /// Syncs all written records, writes the clean-shutdown marker and releases the lock.
     /// Later calls fail with `.closed`. Closing twice is harmless.
     public func close() throws(LogError) {
-        intervalFlusher?.stop()
-        let wasClosed: Bool = commitMutex.withLock {
-            let was = isClosed
-            isClosed = true  // new requests are refused; queued ones still commit
-            while !queue.isEmpty { commitMutex.wait() }
-            isOpenForReads.store(false, ordering: .releasing)
-            return was
-        }
-        guard !wasClosed else { return }
+        guard closeOnce() else { return }
         stopSealing()
         defer {
             storeLock.release()
             for segment in segmentSnapshot { segment.close() }
         }
-        if let failure { throw failure }
+        if let failure = commitThread.poison { throw failure }
         do throws(WriterFailure) { try writer.close() } catch { throw error.error }
         let marker = CleanShutdownMarker(
             nextPosition: writer.nextPosition, activeBase: writer.segment.base, activeEndOffset: writer.dataEnd)
@@ -114,8 +106,18 @@ public final class Log: @unchecked Sendable {
 
     func releaseLockForTesting() { storeLock.release() }
 
-    func checkOpen() throws(LogError) {
-        if isClosed { throw LogError(.closed, "the log is closed") }
+    /// Marks the log closed, lets the queued requests commit and stops the commit thread.
+    /// True for the first caller only.
+    private func closeOnce() -> Bool {
+        let first: Bool = closeMutex.withLock {
+            defer { isClosed = true }
+            return !isClosed
+        }
+        guard first else { return false }
+        intervalFlusher?.stop()
+        commitThread?.stop()  // new requests are refused; queued ones still commit
+        isOpenForReads.store(false, ordering: .releasing)
+        return true
     }
 }
 
@@ -123,12 +125,7 @@ extension Log {
     /// Drops the log without syncing or writing the clean-shutdown marker, as a crash would,
     /// and releases the lock so the same process can reopen the store. For tests only.
     public func abandonForTesting() {
-        commitMutex.withLock {
-            isClosed = true
-            while !queue.isEmpty { commitMutex.wait() }
-            isOpenForReads.store(false, ordering: .releasing)
-        }
-        intervalFlusher?.stop()
+        guard closeOnce() else { return }
         stopSealing()
         for segment in segmentSnapshot { segment.close() }
         releaseLockForTesting()

@@ -45,12 +45,14 @@ final class SegmentWriter: @unchecked Sendable {
     /// True when `bytes` more fit after what is written and pending.
     func fits(_ bytes: Int) -> Bool { dataEnd + UInt64(buffer.count) + UInt64(bytes) <= capacity }
 
-    /// Encodes a batch after whatever is pending and returns the positions it gets.
-    /// Nothing reaches the file until `flush`.
-    func encode(_ entries: [LogEntry], now: Int64) -> ClosedRange<LogPosition> {
+    /// Encodes a batch after whatever is pending and returns the positions and timestamps it
+    /// gets. Nothing reaches the file until `flush`.
+    func encode(_ entries: [LogEntry], now: Int64) -> AppendedBatch {
         precondition(!entries.isEmpty, "an empty batch has no positions")
         if buffer.count == 0 { groupStart = (nextPosition, lastTimestamp, indexBuilder.entries.count) }
         let first = nextPosition
+        var timestamps: [Int64] = []
+        timestamps.reserveCapacity(entries.count)
         for (index, entry) in entries.enumerated() {
             let timestamp = max(entry.timestamp ?? now, lastTimestamp)
             let offset = dataEnd + UInt64(buffer.count)
@@ -62,9 +64,10 @@ final class SegmentWriter: @unchecked Sendable {
             precondition(written == padded, "encoder wrote an unexpected size")
             indexBuilder.note(relativePosition: UInt32(nextPosition.rawValue - segment.base.rawValue), offset: offset)
             lastTimestamp = timestamp
+            timestamps.append(timestamp)
             nextPosition = nextPosition.advanced(by: 1)
         }
-        return first...LogPosition(nextPosition.rawValue - 1)
+        return AppendedBatch(positions: first...LogPosition(nextPosition.rawValue - 1), timestamps: timestamps)
     }
 
     /// Writes the pending records and, when `sync`, makes them durable; then publishes them to
