@@ -112,7 +112,7 @@ func environmentInt(_ name: String) -> Int? {
         var random = SeededRandom(seed: seed)
         for _ in 0..<3 {
             let batch = ledger.makeBatch(count: 2, using: &random)
-            ledger.acknowledge(batch, at: try log.append(batch))
+            ledger.acknowledge(batch, at: try log.append(batch).positions)
         }
         let after = fs.crash()
         try? log.close()
