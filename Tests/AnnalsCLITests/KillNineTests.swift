@@ -1,3 +1,4 @@
+import AnnalsLog
 import AnnalsTestSupport
 import Foundation
 import Testing
@@ -57,6 +58,33 @@ import Testing
             #expect(first.contains { $0.killAfterAcknowledgements == 0 }, "seed \(seed): no kill during startup")
             #expect(first != (1...50).map { KillNineHarness.schedule(seed: seed + 100, kill: $0) })
         }
+    }
+
+    /// Proves a failing kill keeps its evidence and says where: with the active segment deleted
+    /// after the kill, the check fails, and the store, its copy as left after the kill and the
+    /// child's stderr all remain at the paths the failure message names.
+    @Test func failingKillKeepsTheStoreAndStderr() throws {
+        let dir = TemporaryDirectory("annals-kill9-evidence")
+        let harness = KillNineHarness(directory: dir.path, seed: 7)
+        defer {
+            dir.remove()
+            TemporaryDirectory(existing: harness.copyPath).remove()
+            try? FileManager.default.removeItem(atPath: harness.stderrPath)
+        }
+        var problems: [String] = []
+        while problems.isEmpty && harness.kills < 20 {
+            if harness.acknowledgedTotal > 0 {
+                harness.damageAfterKill = { store in
+                    for name in FileBytes.names(in: store, suffix: ".log") { try? PosixFileSystem().remove(store + "/" + name) }
+                }
+            }
+            problems = try harness.killOnce()
+        }
+        #expect(harness.kept)
+        #expect(problems.first?.contains(harness.copyPath) == true && problems.first?.contains(harness.stderrPath) == true, "\(problems)")
+        #expect(FileManager.default.fileExists(atPath: harness.stderrPath))
+        #expect(!FileBytes.names(in: harness.copyPath, suffix: ".pidx").isEmpty, "the copy holds the store as left after the kill")
+        #expect(FileManager.default.fileExists(atPath: dir.path))
     }
 
     static let killsPerStore = 30

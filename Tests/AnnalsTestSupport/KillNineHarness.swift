@@ -118,8 +118,13 @@ public final class KillNineHarness {
         try? input.fileHandleForWriting.close()
         Deadline.wait(seconds: 10) { !reader.isExecuting }
         problems += record(acks: acks.withLock { $0 }, order: order)
+        damageAfterKill?(directory)
         try keepCopyOfStore()
-        problems += try checkStore()
+        do {
+            problems += try checkStore()
+        } catch {
+            problems.append("reopening the store failed: \(error)")
+        }
         if problems.isEmpty {
             TemporaryDirectory.removeTree(copyPath)
             try? FileManager.default.removeItem(atPath: stderrPath)
@@ -130,6 +135,10 @@ public final class KillNineHarness {
             "seed \(seed) kill \(kills) \(schedule): \($0) (the store as the child left it: \(copyPath); the child's stderr: \(stderrPath))"
         }
     }
+
+    /// Runs on the store directory right after each kill, before the copy and the check; for
+    /// the test that proves a failing kill keeps its evidence.
+    public var damageAfterKill: ((String) -> Void)?
 
     /// True once a kill failed: its store copy and stderr are kept for a person to look at.
     public private(set) var kept = false
