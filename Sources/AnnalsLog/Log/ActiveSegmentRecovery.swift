@@ -58,6 +58,7 @@ struct ActiveSegmentRecovery {
         }
         try classifyTail(file, scan: scan, fileSize: fileSize)
         let keptEnd = scan.outcome.lastBatchEndOffset
+        precondition(keptEnd >= scan.start && keptEnd <= fileSize, "what recovery keeps lies between the scan's start and the end of the file")
         var mustSync = false
         if clean == nil && keptEnd > scan.start {
             try rewrite(file, from: scan.start, to: keptEnd)
@@ -88,6 +89,9 @@ struct ActiveSegmentRecovery {
             if indexed == nil || distrusted || indexed!.entries.count > entries.count { report.indexesRebuilt.append(indexName) }
         }
         let nextPosition = scan.lastKept.map { $0.position.advanced(by: 1) } ?? base
+        precondition(alignedEnd - keptEnd < UInt64(Format.recordAlignmentBytes), "at most one record's padding is restored")
+        precondition(nextPosition >= base && (nextPosition == base) == (alignedEnd == UInt64(Format.segmentHeaderBytes)),
+                     "the segment holds records exactly when its data runs past the header")
         var lastTimestamp = scan.lastKept?.timestamp ?? 0
         if scan.lastKept == nil { lastTimestamp = try previousTimestamp() }
         let indexFile = try fileSystem.open(joinPath(directory, indexName), writable: true)

@@ -86,7 +86,9 @@ final class SegmentWriter: @unchecked Sendable {
             }
             dataEnd += UInt64(buffer.count)
             buffer.reset()
+            precondition(dataEnd % UInt64(Format.recordAlignmentBytes) == 0, "records end 8-byte aligned")
         }
+        precondition(syncedEnd <= dataEnd, "the durable watermark never passes what was written")
         if sync && syncedEnd < dataEnd {
             do throws(LogError) { try segment.file.sync() } catch { throw .poisoned(error) }
             syncedEnd = dataEnd
