@@ -23,6 +23,8 @@ let package = Package(
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         // Small C helpers: raw LZ4 calls for the machine-limit measurements.
         .target(name: "CBenchSupport", linkerSettings: [.linkedLibrary("lz4")]),
+        // The workload: order lifecycles as JSON lines and TSV, deterministic from a seed.
+        .executableTarget(name: "WorkloadGen", swiftSettings: strictSwift),
         .executableTarget(
             name: "AnnalsBench",
             dependencies: [
@@ -39,6 +41,7 @@ let package = Package(
         .executableTarget(
             name: "AggregateBench",
             dependencies: [
+                .product(name: "AnnalsLog", package: "Annals"),
                 .product(name: "Annals", package: "Annals"),
                 .product(name: "AnnalsSQLite", package: "Annals"),
                 .product(name: "GRDB", package: "GRDB.swift"),

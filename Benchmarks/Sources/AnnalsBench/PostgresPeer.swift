@@ -54,8 +54,10 @@ struct PostgresPeer {
         }
         var note = "synchronous_commit=on, \(Format.grouped(inserted)) events"
         if limit != nil { note += ", stopped after \(Format.fixed(seconds, 1)) s" }
-        results.compare("Ingest batch \(batch), durable (events/s)", peer: .postgres,
-                        Figure(value: Double(inserted) / seconds, unit: "events/s", note: note))
+        let figure = Figure(value: Double(inserted) / seconds, unit: "events/s", note: note)
+        results.compare("Ingest batch \(batch), durable (events/s)", peer: .postgres, figure)
+        if batch == 1000 { results.compareStore(StoreRow.durableIngest, peer: .postgres, figure) }
+        if batch == 1 { results.compareStore(StoreRow.singleDurable, peer: .postgres, figure) }
     }
 
     func measureScan(_ connection: PostgresConnection) throws {
@@ -80,7 +82,7 @@ struct PostgresPeer {
         }
         let expected = sample.reduce(0) { $0 + workload.streams[$1]!.count }
         guard events == expected else { throw BenchError("PostgreSQL stream reads saw \(events) events, not \(expected)") }
-        results.compare("Random whole-stream reads, hot (streams/s)", peer: .postgres,
+        results.compareStore(StoreRow.readsHot, peer: .postgres,
                         Figure(value: Double(sample.count) / seconds, unit: "streams/s", note: "prepared SELECT ... WHERE stream=$1 ORDER BY version"))
     }
 }

@@ -6,9 +6,18 @@ struct Figure {
     var note: String = ""
 }
 
+/// Which Annals API a row measures.
+enum Layer {
+    /// `EventStore` (`import Annals`): what a service sees. The issue-10 targets apply here.
+    case store
+    /// The storage core alone (`AnnalsLog.Log`): the limit the store should approach.
+    case core
+}
+
 /// One operation measured on several peers on the same data.
 struct ComparisonRow {
     var operation: String
+    var layer: Layer = .core
     var annals: Figure?
     var sqlite: Figure?
     var postgres: Figure?
@@ -31,12 +40,15 @@ struct LimitFraction {
     var fraction: Double { value.value / limitValue.value }
 }
 
-/// A target from DESIGN.md / issue 7 and where this run stands.
+/// A target and where this run stands.
 struct TargetCheck {
     enum Status { case met, short, notMeasured, byTest }
+    var layer: Layer = .core
     var target: String
     var measured: String
     var status: Status
+    /// The comparison rows the target judges, so their table can show its status.
+    var rows: [String] = []
 }
 
 /// Everything one run measured, filled in as it goes and rendered at the end.
@@ -63,8 +75,9 @@ final class Results {
     }
 
     /// Sets one peer's figure on the row named `operation`, creating the row if needed.
-    func compare(_ operation: String, peer: Peer, _ figure: Figure?, higherIsBetter: Bool = true) {
-        var row = comparisons.first { $0.operation == operation } ?? ComparisonRow(operation: operation, higherIsBetter: higherIsBetter)
+    func compare(_ operation: String, peer: Peer, _ figure: Figure?, higherIsBetter: Bool = true, layer: Layer = .core) {
+        var row = comparisons.first { $0.operation == operation }
+            ?? ComparisonRow(operation: operation, layer: layer, higherIsBetter: higherIsBetter)
         switch peer {
         case .annals: row.annals = figure
         case .sqlite: row.sqlite = figure
@@ -82,6 +95,20 @@ final class Results {
         let note = figure.note.isEmpty ? "" : "  (\(figure.note))"
         print("[\(who)] \(what): \(Format.number(figure.value)) \(figure.unit)\(note)")
     }
+
+    /// The peer's figure on a row measured through `EventStore`.
+    func compareStore(_ operation: String, peer: Peer, _ figure: Figure?, higherIsBetter: Bool = true) {
+        compare(operation, peer: peer, figure, higherIsBetter: higherIsBetter, layer: .store)
+    }
+
+    /// The rows of `layer`: the `EventStore` rows in the order of issue 10's table, the core's as measured.
+    func rows(_ layer: Layer) -> [ComparisonRow] {
+        let rows = comparisons.filter { $0.layer == layer }
+        guard layer == .store else { return rows }
+        return rows.enumerated().sorted { (StoreRow.rank($0.element.operation), $0.offset) < (StoreRow.rank($1.element.operation), $1.offset) }.map(\.element)
+    }
+
+    func targets(_ layer: Layer) -> [TargetCheck] { targets.filter { $0.layer == layer } }
 }
 
 enum Peer: String {

@@ -12,6 +12,26 @@ struct RunSettings {
     /// The unix-socket directory of a running PostgreSQL, if the script started one.
     var postgresSocket: String?
     var postgresNote: String?
+    /// Sections to run (`--only`, repeatable); empty means all of them.
+    var only: Set<Section> = []
+
+    /// The parts of a run, in the order they run.
+    enum Section: String, CaseIterable {
+        /// fdatasync, sequential write, memcpy, CRC32C, LZ4.
+        case limits
+        /// The storage core alone (`Log`): ingest, concurrency, scan, open after a crash.
+        case core
+        /// Sealing and sealed segments through `Log`.
+        case sealed
+        /// Reads, latency and delivery through `EventStore`.
+        case streams
+        /// Appends, open, memory, growth, sealing and footprint through `EventStore`.
+        case store
+        case sqlite
+        case postgres
+    }
+
+    func wants(_ section: Section) -> Bool { only.isEmpty || only.contains(section) }
 
     /// How long a time-limited measurement (durable batch 1) may run.
     var timeLimitSeconds: Double { quick ? 3 : 8 }
@@ -35,6 +55,12 @@ struct RunSettings {
             case "--report": settings.reportPath = try value(argument)
             case "--size": settings.size = try value(argument)
             case "--quick": settings.quick = true
+            case "--only":
+                let name = try value(argument)
+                guard let section = Section(rawValue: name) else {
+                    throw BenchError("--only takes one of \(Section.allCases.map(\.rawValue).joined(separator: ", ")), not \(name)")
+                }
+                settings.only.insert(section)
             case "--command": settings.command = try value(argument)
             case "--postgres-socket": settings.postgresSocket = try value(argument)
             case "--postgres-note": settings.postgresNote = try value(argument)
@@ -46,7 +72,7 @@ struct RunSettings {
             }
         }
         guard !settings.tsvPath.isEmpty, !settings.jsonlPath.isEmpty, !settings.workRoot.isEmpty else {
-            throw BenchError("usage: AnnalsBench --tsv FILE --jsonl FILE --work DIR [--report FILE] [--quick] ...")
+            throw BenchError("usage: AnnalsBench --tsv FILE --jsonl FILE --work DIR [--report FILE] [--quick] [--only SECTION]... ...")
         }
         return settings
     }

@@ -9,7 +9,7 @@ struct SQLitePeer {
     var work: WorkDirectory
 
     /// One event as the table stores it, built before any timing starts.
-    struct Row {
+    struct Row: Sendable {
         var stream: String
         var version: Int64
         var type: String
@@ -24,16 +24,29 @@ struct SQLitePeer {
         """
     static let insert = "INSERT INTO events(stream, version, type, data, metadata, created_at) VALUES (?, ?, ?, ?, ?, ?)"
 
-    func open(_ path: String, synchronous: String) throws -> DatabaseQueue {
+    /// A connection in WAL mode at `synchronous` (FULL or OFF), set after GRDB's own setup
+    /// (its `.wal` journal mode would lower FULL to NORMAL) and read back before any timing.
+    static func open(_ path: String, synchronous: String) throws -> DatabaseQueue {
         var configuration = Configuration()
         configuration.prepareDatabase { db in
             _ = try String.fetchOne(db, sql: "PRAGMA journal_mode=WAL")
-            try db.execute(sql: "PRAGMA synchronous=\(synchronous)")
         }
-        return try DatabaseQueue(path: path, configuration: configuration)
+        let queue = try DatabaseQueue(path: path, configuration: configuration)
+        let expected = ["OFF": 0, "NORMAL": 1, "FULL": 2][synchronous]
+        precondition(expected != nil, "synchronous is OFF, NORMAL or FULL")
+        let (journal, level) = try queue.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA synchronous=\(synchronous)")
+            return (try String.fetchOne(db, sql: "PRAGMA journal_mode"), try Int.fetchOne(db, sql: "PRAGMA synchronous"))
+        }
+        guard journal == "wal", level == expected else {
+            throw BenchError("SQLite at \(path) runs journal_mode=\(journal ?? "?"), synchronous=\(level ?? -1), not wal and \(synchronous)")
+        }
+        return queue
     }
 
-    mutating func measureAll() throws {
+    func open(_ path: String, synchronous: String) throws -> DatabaseQueue { try Self.open(path, synchronous: synchronous) }
+
+    mutating func measureAll() async throws {
         let rows = workload.events.map {
             Row(stream: $0.stream, version: Int64($0.version), type: $0.eventType, data: Data($0.data), metadata: Data($0.metadata))
         }
@@ -46,12 +59,16 @@ struct SQLitePeer {
                 if keep { readPath = path } else { work.remove((path as NSString).deletingLastPathComponent) }
             }
         }
+        var concurrent = SQLiteConcurrentWriters(rows: rows, settings: settings, results: results, work: work)
+        try await concurrent.measure(tasks: 64)
+        var tenEvents = SQLiteTenEventReads(workload: workload, results: results, work: work)
+        try await tenEvents.measure(passes: 5)
         guard let readPath else { return }
         let queue = try open(readPath, synchronous: "FULL")
         try measureScan(queue)
         try measureStreamReads(queue)
         try measureColdStreamReads(readPath)
-        try queue.writeWithoutTransaction { db in _ = try checkpointWAL(db) }
+        try await queue.writeWithoutTransaction { db in _ = try checkpointWAL(db) }
         try queue.close()
         let bytes = WorkDirectory.fileBytes(readPath) + WorkDirectory.fileBytes(readPath + "-wal")
         results.compare("Footprint: store bytes ÷ input JSONL", peer: .sqlite,
@@ -89,8 +106,15 @@ struct SQLitePeer {
         let durable = synchronous == "FULL"
         var note = "synchronous=\(synchronous), \(Format.grouped(inserted)) events"
         if limit != nil { note += ", stopped after \(Format.fixed(seconds, 1)) s" }
-        results.compare("Ingest batch \(batch), \(durable ? "durable" : "not durable") (events/s)", peer: .sqlite,
-                        Figure(value: Double(inserted) / seconds, unit: "events/s", note: note))
+        let figure = Figure(value: Double(inserted) / seconds, unit: "events/s", note: note)
+        results.compare("Ingest batch \(batch), \(durable ? "durable" : "not durable") (events/s)", peer: .sqlite, figure)
+        // The same work as the rows measured through EventStore.
+        switch (batch, durable) {
+        case (1000, true): results.compareStore(StoreRow.durableIngest, peer: .sqlite, figure)
+        case (1, true): results.compareStore(StoreRow.singleDurable, peer: .sqlite, figure)
+        case (1, false): results.compareStore(StoreRow.singleNone, peer: .sqlite, figure)
+        default: break
+        }
         return path
     }
 
@@ -118,7 +142,7 @@ struct SQLitePeer {
         let seconds = try bestOf(settings.repeats) { events = try readStreams(sample, queue) }
         let expected = sample.reduce(0) { $0 + workload.streams[$1]!.count }
         guard events == expected else { throw BenchError("SQLite stream reads saw \(events) events, not \(expected)") }
-        results.compare("Random whole-stream reads, hot (streams/s)", peer: .sqlite,
+        results.compareStore(StoreRow.readsHot, peer: .sqlite,
                         Figure(value: Double(sample.count) / seconds, unit: "streams/s", note: "SELECT ... WHERE stream=? ORDER BY version"))
     }
 
@@ -132,7 +156,7 @@ struct SQLitePeer {
         let seconds = try timed { events = try readStreams(sample, queue) }
         let expected = sample.reduce(0) { $0 + workload.streams[$1]!.count }
         guard events == expected else { throw BenchError("SQLite cold stream reads saw \(events) events, not \(expected)") }
-        results.compare("Random whole-stream reads, cold (streams/s)", peer: .sqlite,
+        results.compareStore(StoreRow.readsCold, peer: .sqlite,
                         Figure(value: Double(sample.count) / seconds, unit: "streams/s", note: "new connection, one pass"))
     }
 

@@ -11,8 +11,13 @@ struct SealedSuite {
     let results: Results
     var work: WorkDirectory
 
-    static let segmentBytes = 8 * 1024 * 1024
-    var options: LogOptions { LogOptions(durability: .none, segmentBytes: Self.segmentBytes) }
+    /// 8 MiB segments, so the small workload fills several; a smoke-test workload (`--events`)
+    /// too small for that gets segments of a quarter of its bytes (at least 512 KiB, which
+    /// holds a 1000-event batch).
+    static func segmentBytes(for workload: Workload) -> Int {
+        workload.jsonlBytes >= 16 << 20 ? 8 << 20 : max(512 << 10, workload.jsonlBytes / 4)
+    }
+    var options: LogOptions { LogOptions(durability: .none, segmentBytes: Self.segmentBytes(for: workload)) }
 
     mutating func measureAll() throws {
         let directory = try work.fresh("annals-sealed")
@@ -24,7 +29,7 @@ struct SealedSuite {
         let rawStoreBytes = WorkDirectory.bytes(of: directory)
         var reports: [SealReport] = []
         let seconds = try timed { reports = try log.sealFullSegments() }
-        guard !reports.isEmpty else { throw BenchError("no segment filled: the workload is smaller than one 8 MiB segment") }
+        guard !reports.isEmpty else { throw BenchError("no segment filled: the workload is smaller than one segment") }
         try recordSealing(reports, seconds: seconds, log: log, rawStoreBytes: rawStoreBytes)
         let sealedRecords = Int(reports.reduce(0) { $0 + $1.records })
         try measureScan(log, records: sealedRecords)
@@ -42,7 +47,7 @@ struct SealedSuite {
         let rate = Double(raw) / seconds / 1e6
         results.addAnnals("Sealing: raw segment MB/s", Figure(
             value: rate, unit: "MB/s",
-            note: "\(reports.count) segments of 8 MiB, \(Format.grouped(raw)) raw bytes in \(Format.fixed(seconds, 2)) s, default \(LogOptions.blockBytesDefault / 1024) KiB blocks"))
+            note: "\(reports.count) segments of \(Self.segmentBytes(for: workload) >> 10) KiB, \(Format.grouped(raw)) raw bytes in \(Format.fixed(seconds, 2)) s, default \(LogOptions.blockBytesDefault / 1024) KiB blocks"))
         results.addAnnals("Sealed ÷ raw segment bytes", Figure(value: Double(raw) / Double(sealed), unit: "× smaller",
                                                                 note: "\(Format.grouped(sealed)) sealed bytes for \(Format.grouped(records)) events"))
         let stats = try log.stats()

@@ -3,9 +3,9 @@ import AnnalsLog
 import Foundation
 import Synchronization
 
-/// The stream layer on the shared workload, through `EventStore` only: whole-stream reads hot
-/// and cold, a 10-event stream read, a category read, append-to-delivery latency to a live
-/// subscriber, and the size of the stream-layer index files.
+/// The stream layer on the workload, through `EventStore` only: whole-stream reads hot and
+/// cold, a 10-event stream read (async, and sync through `store.reader`), a category read,
+/// append-to-delivery latency to a live subscriber, and the size of the stream-layer index files.
 struct StreamSuite {
     let workload: Workload
     let settings: RunSettings
@@ -15,7 +15,7 @@ struct StreamSuite {
     /// Streams of exactly ten events, added beside the workload for the latency figure.
     static let tenEventStreams = 1_000
     var options: EventStoreOptions {
-        EventStoreOptions(log: LogOptions(durability: .none, segmentBytes: SealedSuite.segmentBytes))
+        EventStoreOptions(log: LogOptions(durability: .none, segmentBytes: SealedSuite.segmentBytes(for: workload)))
     }
 
     mutating func measureAll() async throws {
@@ -33,16 +33,18 @@ struct StreamSuite {
         }
         let expected = sample.reduce(0) { $0 + workload.streams[$1.rawValue]!.count }
         guard events == expected else { throw BenchError("stream reads saw \(events) events, not \(expected)") }
-        results.compare("Random whole-stream reads, hot (streams/s)", peer: .annals, Figure(
+        results.compareStore(StoreRow.readsHot, peer: .annals, Figure(
             value: Double(sample.count) / best, unit: "streams/s",
             note: "EventStore.read(stream:), \(Format.grouped(sample.count)) streams, \(Format.fixed(Double(expected) / Double(sample.count), 1)) events each"))
-        results.addAnnals("Hot 10-event stream read, p50", try await tenEventLatency(store, passes: 5, label: "hot"))
+        results.compareStore(StoreRow.tenEventAsync, peer: .annals, try await tenEventLatency(store, passes: 5, label: "hot"),
+                             higherIsBetter: false)
+        results.compareStore(StoreRow.tenEventSync, peer: .annals, try tenEventSyncLatency(store, passes: 5), higherIsBetter: false)
         try await measureCategory(store)
         try await measureDelivery(store)
         try await store.close()
         store = try await EventStore.open(directory: directory, options: options)
         try await measureCold(store)
-        let stats = try store.log.stats()
+        let stats = try store.stats()
         let fullSegmentEvents = Int(stats.segments.dropLast().reduce(0) { $0 + $1.records })
         try await store.close()
         recordIndexSizes(directory, fullSegmentEvents: fullSegmentEvents)
@@ -92,6 +94,23 @@ struct StreamSuite {
                       note: "\(label); p99 \(Format.number(percentile(samples, 0.99))) µs over \(samples.count) reads of \(Self.tenEventStreams) streams, through the async API")
     }
 
+    /// The same reads through the synchronous reader, `store.reader.read(stream:)`, on the caller's thread.
+    private func tenEventSyncLatency(_ store: EventStore, passes: Int) throws -> Figure {
+        let reader = store.reader
+        var samples: [Double] = []
+        for _ in 0..<passes {
+            for stream in 0..<Self.tenEventStreams {
+                let name = StreamName("tenevents-\(stream)")
+                let start = monotonicNanos()
+                let count = try reader.read(stream: name).count
+                samples.append(Double(monotonicNanos() - start) / 1e3)
+                guard count == 10 else { throw BenchError("\(name) read \(count) events, not 10") }
+            }
+        }
+        return Figure(value: percentile(samples, 0.5), unit: "µs",
+                      note: "hot; p99 \(Format.number(percentile(samples, 0.99))) µs over \(samples.count) reads of \(Self.tenEventStreams) streams, through store.reader")
+    }
+
     private func measureCategory(_ store: EventStore) async throws {
         var events = 0
         let seconds = try await timedAsync { events = try await store.read(category: "order").count }
@@ -129,9 +148,10 @@ struct StreamSuite {
             samples.append(Double(arrived - start) / 1e3)
         }
         try await consumer.value
-        results.addAnnals("Append-to-delivery to a live subscriber, p50", Figure(
+        results.compareStore(StoreRow.delivery, peer: .annals, Figure(
             value: percentile(samples, 0.5), unit: "µs",
-            note: "p99 \(Format.number(percentile(samples, 0.99))) µs; \(count) single-event appends under .none, one at a time"))
+            note: "p99 \(Format.number(percentile(samples, 0.99))) µs; \(count) single-event appends under .none, one at a time"),
+            higherIsBetter: false)
     }
 
     /// After a fresh `EventStore.open` in this process: its caches are empty, the OS page cache
@@ -143,7 +163,7 @@ struct StreamSuite {
         let seconds = try await timedAsync { events = try await readStreams(sample, store) }
         let expected = sample.reduce(0) { $0 + workload.streams[$1.rawValue]!.count }
         guard events == expected else { throw BenchError("cold stream reads saw \(events) events, not \(expected)") }
-        results.compare("Random whole-stream reads, cold (streams/s)", peer: .annals, Figure(
+        results.compareStore(StoreRow.readsCold, peer: .annals, Figure(
             value: Double(sample.count) / seconds, unit: "streams/s",
             note: "fresh EventStore.open in the same process (empty caches, warm page cache), one pass"))
     }

@@ -44,11 +44,17 @@ struct WorkDirectory {
     }
 
     /// Copies every regular file of `source` into the new directory `destination`, as a crash
-    /// would leave them: whatever the page cache holds, with no clean close.
+    /// would leave them: whatever the page cache holds, with no clean close. A file the open
+    /// store renames or removes between the listing and its copy (an index's temporary file) is
+    /// skipped, as a crash at that instant would have left it or its successor.
     static func copyFiles(from source: String, to destination: String) throws {
         try FileManager.default.createDirectory(atPath: destination, withIntermediateDirectories: true)
         for name in try FileManager.default.contentsOfDirectory(atPath: source) {
-            try FileManager.default.copyItem(atPath: source + "/" + name, toPath: destination + "/" + name)
+            do {
+                try FileManager.default.copyItem(atPath: source + "/" + name, toPath: destination + "/" + name)
+            } catch CocoaError.fileReadNoSuchFile, CocoaError.fileNoSuchFile {
+                continue
+            }
         }
     }
 }

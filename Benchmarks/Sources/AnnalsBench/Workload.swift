@@ -1,7 +1,7 @@
 import AnnalsLog
 import Foundation
 
-/// One event of the shared workload, as every peer receives it.
+/// One event of the workload (`WorkloadGen`), as every peer receives it.
 struct WorkloadEvent: Sendable {
     var stream: String
     var eventType: String
@@ -24,7 +24,7 @@ struct Workload: Sendable {
     /// Mean bytes of one input JSON line: the unit of every MB/s figure.
     var meanEventBytes: Double { Double(jsonlBytes) / Double(events.count) }
 
-    /// Loads the TAB-separated form written by `Scripts/jsonl_to_tsv.py`.
+    /// Loads the TAB-separated form written by `WorkloadGen --tsv`.
     static func load(tsvPath: String, jsonlPath: String) throws -> Workload {
         let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: tsvPath)))
         let jsonlSize = try FileManager.default.attributesOfItem(atPath: jsonlPath)[.size] as? Int ?? 0

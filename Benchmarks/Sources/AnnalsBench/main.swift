@@ -1,3 +1,4 @@
+import CBenchSupport
 import Foundation
 
 /// The benchmark run: machine limits, Annals, then each peer on the same workload, then the
@@ -12,17 +13,40 @@ func runBenchmarks() async throws {
           + "\(Format.fixed(workload.meanEventBytes, 1)) bytes a JSON line")
     let results = Results()
     let sample = try [UInt8](Data(contentsOf: URL(fileURLWithPath: settings.jsonlPath)))
-    let limitsDirectory = try work.fresh("limits")
-    try MachineLimits(directory: limitsDirectory, settings: settings, results: results, sample: sample).measureAll()
-    var annals = AnnalsSuite(workload: workload, entries: workload.logEntries(), settings: settings, results: results, work: work)
-    try annals.measureAll()
-    var sealed = SealedSuite(workload: workload, entries: annals.entries, settings: settings, results: results, work: work)
-    try sealed.measureAll()
-    var streams = StreamSuite(workload: workload, settings: settings, results: results, work: work)
-    try await streams.measureAll()
-    var sqlite = SQLitePeer(workload: workload, settings: settings, results: results, work: work)
-    try sqlite.measureAll()
-    if let socket = settings.postgresSocket {
+    try await section(.limits, settings) {
+        let limitsDirectory = try work.fresh("limits")
+        try MachineLimits(directory: limitsDirectory, settings: settings, results: results, sample: sample).measureAll()
+    }
+    let entries = workload.logEntries()
+    try await section(.core, settings) {
+        var annals = AnnalsSuite(workload: workload, entries: entries, settings: settings, results: results, work: work)
+        try annals.measureAll()
+    }
+    try await section(.sealed, settings) {
+        var sealed = SealedSuite(workload: workload, entries: entries, settings: settings, results: results, work: work)
+        try sealed.measureAll()
+    }
+    try await section(.streams, settings) {
+        var streams = StreamSuite(workload: workload, settings: settings, results: results, work: work)
+        try await streams.measureAll()
+    }
+    try await section(.store, settings) {
+        var appends = StoreAppends(workload: workload, settings: settings, results: results, work: work)
+        try await appends.measureAll()
+        var crashes = StoreOpenAfterCrash(workload: workload, settings: settings, results: results, work: work)
+        try await crashes.measureAll()
+        var scale = StoreScale(workload: workload, settings: settings, results: results, work: work)
+        try await scale.measureAll()
+        var footprint = StoreFootprint(workload: workload, settings: settings, results: results, work: work)
+        try await footprint.measure()
+    }
+    try await section(.sqlite, settings) {
+        var sqlite = SQLitePeer(workload: workload, settings: settings, results: results, work: work)
+        try await sqlite.measureAll()
+    }
+    if !settings.wants(.postgres) {
+        results.notes.append("PostgreSQL was not measured: this run was limited to \(settings.only.map(\.rawValue).sorted().joined(separator: ", "))")
+    } else if let socket = settings.postgresSocket {
         do {
             try PostgresPeer(workload: workload, settings: settings, results: results, socketDirectory: socket).measureAll()
         } catch {
@@ -35,17 +59,34 @@ func runBenchmarks() async throws {
     Assessment(workload: workload, results: results).evaluate()
     let report = MarkdownReport(settings: settings, workload: workload, results: results)
     print("")
-    print(report.comparisonTable())
+    print(report.comparisonTable(.store))
+    print(report.targetTable(.store))
+    print(report.comparisonTable(.core))
     print(report.fractionTable())
-    print(report.targetTable())
+    print(report.targetTable(.core))
     if let path = settings.reportPath {
         try report.render().write(toFile: path, atomically: true, encoding: .utf8)
         print("wrote \(path)")
     }
 }
 
+/// Runs `body` if the command line wants `name`, and says how long it took, so a run shows
+/// where the time of `Benchmarks/run` goes.
+func section(_ name: RunSettings.Section, _ settings: RunSettings, _ body: () async throws -> Void) async throws {
+    guard settings.wants(name) else { return }
+    let start = monotonicNanos()
+    try await body()
+    print("== \(name.rawValue) took \(Format.fixed(Double(monotonicNanos() - start) / 1e9, 1)) s")
+}
+
+// One line at a time, so the progress shows when the output goes to a file or a pipe.
+bench_line_buffer_stdout()
 do {
-    try await runBenchmarks()
+    if CommandLine.arguments.dropFirst().first == ResidentMemoryProbe.flag {
+        try await ResidentMemoryProbe.run(CommandLine.arguments)
+    } else {
+        try await runBenchmarks()
+    }
 } catch {
     FileHandle.standardError.write(Data("AnnalsBench: \(error)\n".utf8))
     exit(1)

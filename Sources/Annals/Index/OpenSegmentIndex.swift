@@ -17,11 +17,17 @@ struct OpenSegmentIndex: Sendable {
 
     let base: LogPosition
     private(set) var streams: [String: [VersionedPosition]] = [:]
-    private(set) var ids = EventIDTable(capacity: 1024)
+    private(set) var ids: EventIDTable
     /// (timestamp, position), sorted by position.
     private(set) var times: [(timestamp: Int64, position: LogPosition)] = []
 
-    init(base: LogPosition) { self.base = base }
+    /// An empty index; `expectedRecords` sizes its tables, so a segment indexed in one pass
+    /// (on open) never regrows them.
+    init(base: LogPosition, expectedRecords: Int = 1024) {
+        self.base = base
+        ids = EventIDTable(capacity: expectedRecords)
+        streams.reserveCapacity(expectedRecords / 4)
+    }
 
     /// True when `position` needs a time-index entry.
     func wantsTimeEntry(_ position: LogPosition) -> Bool {

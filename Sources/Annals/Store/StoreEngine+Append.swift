@@ -60,7 +60,8 @@ extension StoreEngine {
                 job.isReplay = true
                 return []
             }
-            do throws(LogError) { _ = try log.validate(entries) } catch { throw EventStoreError(error) }
+            // The log validates the entries next; if it refuses them it finishes this job at
+            // once, before deciding anything else, so the tentative heads below are dropped.
             job.entries = entries
             tentative.push(job, heads: after, ids: job.ids)
             return entries

@@ -29,7 +29,7 @@ extension StoreEngine {
     /// Hands each open segment that a later one follows (so the log will never add to it, and
     /// the watermark has passed it) to the index queue. Caller holds `lock`.
     private func writeOutFullSegments() {
-        guard openSegments.count > 1, !isClosing.load(ordering: .acquiring) else { return }
+        guard openSegments.count > 1, !isClosed else { return }
         let bases = openSegments.keys.sorted()
         for (offset, base) in bases.dropLast().enumerated() where !segmentsBeingWritten.contains(base) {
             let end = bases[offset + 1]

@@ -46,8 +46,8 @@ extension StoreEngine {
 
     /// Indexes the records in `[base, end)`, applying those at or after `headsFrom` to the heads.
     private func scan(from base: LogPosition, to end: LogPosition, headsFrom: LogPosition) throws(LogError) -> OpenSegmentIndex {
-        var index = OpenSegmentIndex(base: base)
-        guard end > base else { return index }
+        guard end > base else { return OpenSegmentIndex(base: base) }
+        var index = OpenSegmentIndex(base: base, expectedRecords: Int(end.rawValue - base.rawValue))
         var count = 0
         try log.forEachRecord(from: base, limit: Int(end.rawValue - base.rawValue)) { view in
             let record = IndexedRecord(view)

@@ -74,16 +74,20 @@ final class StoreEngine: @unchecked Sendable {
     /// heads checkpoint, and closes the log.
     func close() throws(EventStoreError) {
         guard !isClosing.exchange(true, ordering: .acquiringAndReleasing) else { return }
-        // Every append submitted before the flag was set is queued ahead of this sync.
+        // Every append submitted before the flag was set is queued ahead of this sync, and has
+        // finished (and handed any full segment to the index queue) when it returns.
         do throws(LogError) { try log.sync() } catch where error.code == .closed {} catch {
             try? log.close()
             throw EventStoreError(error)
         }
-        indexQueue.sync {}
+        // From here no index write is queued (`writeOutFullSegments` checks `isClosed`); one
+        // that raced past the flag is finished by the log's close, and its records are replayed
+        // on the next open, since the checkpoint covers only what is noted now.
         let state: (heads: [String: StreamHead], covered: LogPosition) = lock.withLock {
             isClosed = true
             return (heads, watermark)
         }
+        indexQueue.sync {}
         signal.close()
         do throws(LogError) {
             try writeHeads(state.heads, coveredNext: state.covered)

@@ -63,7 +63,9 @@ final class CommitThread: @unchecked Sendable {
         mutex.withLock {
             committing = false
             if let poison { record(poison) }
-            if !queue.isEmpty { mutex.broadcast() }
+            // The commit thread may be waiting for this commit to end: to take what was queued
+            // meanwhile, or to stop.
+            if !queue.isEmpty || stopping { mutex.broadcast() }
         }
         return true
     }
