@@ -5,7 +5,7 @@ import Testing
 
 /// `annals append` through the event store: `--stream`, `--expected-version`, idempotent
 /// re-sends and multi-stream atomic batches.
-@Suite struct AppendCommandTests {
+@Suite(.timeLimit(.minutes(10))) struct AppendCommandTests {
     static func line(_ stream: String?, _ type: String = "T", data: String = "1", id: String? = nil) -> String {
         var fields: [String] = []
         if let stream { fields.append(#""stream":"\#(stream)""#) }

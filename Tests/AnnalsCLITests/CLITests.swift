@@ -3,7 +3,7 @@ import AnnalsTestSupport
 import Foundation
 import Testing
 
-@Suite struct CLITests {
+@Suite(.timeLimit(.minutes(10))) struct CLITests {
     /// Proves `annals append` acknowledges each event with position, stream and version, and
     /// `annals read` writes data and metadata back byte for byte as they were given.
     @Test func appendThenReadRoundTripsExactly() throws {
@@ -109,7 +109,7 @@ import Testing
     }
 }
 
-@Suite struct CLISealTests {
+@Suite(.timeLimit(.minutes(10))) struct CLISealTests {
     /// Proves `annals seal` seals every full segment with a progress line each, that stats then
     /// shows sealed bytes and a ratio, and that every record still reads back identically.
     @Test func sealThenStatsThenRead() throws {

@@ -4,7 +4,7 @@ import Foundation
 import Testing
 
 /// `annals read` by stream, category, type and time, the combinations it refuses, and deleted streams.
-@Suite struct ReadCommandTests {
+@Suite(.timeLimit(.minutes(10))) struct ReadCommandTests {
     /// Six events over two categories: positions 1...6.
     static let events: [(stream: String, type: String)] = [
         ("order-1", "OrderCreated"), ("order-2", "OrderCreated"), ("order-1", "ItemAdded"),
@@ -62,11 +62,13 @@ import Testing
     @Test func readsSinceATime() throws {
         let dir = try Self.store()
         defer { dir.remove() }
-        usleep(20_000)
+        // `--since` has millisecond precision: wait until the clock has moved 2 ms past the first
+        // batch, take the time, and wait 2 ms more before the second.
+        Self.waitForClock(toPass: Date().addingTimeInterval(0.002))
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         let between = formatter.string(from: Date())
-        usleep(20_000)
+        Self.waitForClock(toPass: Date().addingTimeInterval(0.002))
         let later = #"{"stream":"order-3","type":"OrderCreated","data":7}"# + "\n" + #"{"stream":"user-2","type":"UserJoined","data":8}"#
         #expect(try CLIProcess.run(["append", "--dir", dir.path], input: later).status == 0)
         #expect(try Self.positions(["--since", between], in: dir) == [7, 8])
@@ -152,5 +154,10 @@ import Testing
         let run = try CLIProcess.run(["read", "--dir", dir.path] + arguments)
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdoutLines.count <= 1)
+    }
+
+    /// Waits (up to 5 s) until the wall clock is past `time`.
+    static func waitForClock(toPass time: Date) {
+        #expect(Deadline.wait(seconds: 5) { Date() > time }, "the clock did not advance")
     }
 }

@@ -4,7 +4,7 @@ import Foundation
 import Testing
 
 /// `annals streams`: every stream with its state, version, event count and last timestamp.
-@Suite struct StreamsCommandTests {
+@Suite(.timeLimit(.minutes(10))) struct StreamsCommandTests {
     /// Proves the table and the JSON lines list each stream with the right version, count,
     /// state and a timestamp, including a soft-deleted stream, by appending and deleting.
     @Test func listsStreamsAsTableAndJSON() async throws {

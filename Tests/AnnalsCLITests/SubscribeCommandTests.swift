@@ -8,7 +8,7 @@ import Glibc
 /// `annals subscribe`: prints history from a position, follows, and ends cleanly on a signal.
 /// The store's LOCK admits one process, so the subscriber is the store's only opener here: it
 /// is started on a store holding events and must print them.
-@Suite struct SubscribeCommandTests {
+@Suite(.timeLimit(.minutes(10))) struct SubscribeCommandTests {
     /// A running `annals subscribe` whose standard output is collected on a thread.
     final class Subscriber: Sendable {
         let process: Process
@@ -39,16 +39,14 @@ import Glibc
 
         /// Waits until `count` lines arrived or `seconds` passed.
         func waitForLines(_ count: Int, seconds: Double = 20) -> [String] {
-            let deadline = Date().addingTimeInterval(seconds)
-            while lines.count < count && Date() < deadline && process.isRunning { usleep(5_000) }
+            Deadline.wait(seconds: seconds) { lines.count >= count || !process.isRunning }
             return lines
         }
 
         /// Sends `signal` and waits for the exit; returns the status and whether it was a normal exit.
         func stop(with signal: Int32, seconds: Double = 20) -> (status: Int32, exited: Bool) {
             kill(process.processIdentifier, signal)
-            let deadline = Date().addingTimeInterval(seconds)
-            while process.isRunning && Date() < deadline { usleep(5_000) }
+            Deadline.wait(seconds: seconds) { !process.isRunning }
             if process.isRunning { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() }
             return (process.terminationStatus, process.terminationReason == .exit)
         }
@@ -70,8 +68,8 @@ import Glibc
         let expected = try CLIProcess.run(["read", "--dir", dir.path]).stdoutLines
         let subscriber = try Subscriber(["--dir", dir.path, "--from", "1"])
         #expect(subscriber.waitForLines(5) == expected)
-        usleep(100_000)
-        #expect(subscriber.process.isRunning, "subscribe must keep following, not exit after the history")
+        let exited = Deadline.wait(seconds: 0.1) { !subscriber.process.isRunning }
+        #expect(!exited, "subscribe must keep following, not exit after the history")
         let end = subscriber.stop(with: signal)
         #expect(end.exited && end.status == 0, "status \(end.status), stderr: \(String(decoding: subscriber.errors.withLock { $0 }, as: UTF8.self))")
         #expect(subscriber.lines == expected)
@@ -87,7 +85,8 @@ import Glibc
         #expect(lines.map { $0.hasPrefix(#"{"position":3,"stream":"order-2""#) || $0.hasPrefix(#"{"position":5,"stream":"order-4""#) } == [true, true])
         #expect(orders.stop(with: SIGTERM) == (0, true))
         let live = try Subscriber(["--dir", dir.path])
-        usleep(300_000)
+        // Nothing may arrive: give any (wrong) line 0.3 s to show up, returning early if one does.
+        Deadline.wait(seconds: 0.3) { !live.lines.isEmpty }
         #expect(live.stop(with: SIGTERM) == (0, true))
         #expect(live.lines.isEmpty)
     }

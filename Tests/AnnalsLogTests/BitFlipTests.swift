@@ -10,7 +10,7 @@ import Glibc
 /// reported (open fails with `.corruption` naming the file, an index is rebuilt and reported, a
 /// torn tail is cut and reported, or a read throws `.corruption` naming the file) or provably
 /// harmless (everything reads back identically). A flipped record is never returned as data.
-@Suite struct BitFlipTests {
+@Suite(.timeLimit(.minutes(10))) struct BitFlipTests {
     static let segmentBytes = 16384
     static let stores = [false, true].map { BitFlipStore(closedCleanly: $0) }
 

@@ -1,7 +1,7 @@
 import Testing
 @testable import AnnalsLog
 
-@Suite struct BlockCacheTests {
+@Suite(.timeLimit(.minutes(10))) struct BlockCacheTests {
     /// A decoded block of `bytes` bytes holding one zero-payload record at `position`.
     static func block(_ position: UInt64, bytes: Int) throws -> DecodedBlock {
         let entry = LogEntry(stream: "s", eventType: "t", payload: Array(repeating: 7, count: bytes - 64 - 2))

@@ -2,7 +2,7 @@ import CCRC32C
 import Testing
 @testable import AnnalsLog
 
-@Suite struct CRC32CTests {
+@Suite(.timeLimit(.minutes(10))) struct CRC32CTests {
     /// Proves both code paths produce the standard CRC32C check value for "123456789".
     @Test func checkValue() {
         let input = Array("123456789".utf8)

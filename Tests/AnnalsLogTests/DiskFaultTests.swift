@@ -4,7 +4,7 @@ import Testing
 
 /// Errors from the disk, injected by the simulated file system: EIO on fsync, ENOSPC and EIO on
 /// write, short reads. Each test checks the store afterwards against a ledger of acknowledgements.
-@Suite struct DiskFaultTests {
+@Suite(.timeLimit(.minutes(10))) struct DiskFaultTests {
     static let directory = "/store"
     static let segmentPath = "/store/00000000000000000001.log"
     static let onlySegments: @Sendable (String) -> Bool = { $0.hasSuffix(".log") }

@@ -2,7 +2,7 @@ import Testing
 @testable import AnnalsLog
 
 /// The relations between format constants that Swift cannot check at compile time.
-@Suite struct FormatConstantsTests {
+@Suite(.timeLimit(.minutes(10))) struct FormatConstantsTests {
     /// Proves each fixed structure is exactly the sum of its fields, as FORMAT.md lays out.
     @Test func headersAreTheirFieldSizes() {
         #expect(RecordHeaderLayout.payloadLength + 4 == Format.recordHeaderBytes)

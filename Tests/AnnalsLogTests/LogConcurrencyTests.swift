@@ -4,7 +4,7 @@ import Synchronization
 import Testing
 @testable import AnnalsLog
 
-@Suite struct LogConcurrencyTests {
+@Suite(.timeLimit(.minutes(10))) struct LogConcurrencyTests {
     /// Proves concurrent appenders (group commit) get disjoint, gapless, contiguous-per-batch
     /// positions while readers run alongside and never see past the committed watermark.
     @Test(arguments: [Durability.always, .none])

@@ -2,7 +2,7 @@ import AnnalsTestSupport
 import Testing
 @testable import AnnalsLog
 
-@Suite struct LogRecoveryTests {
+@Suite(.timeLimit(.minutes(10))) struct LogRecoveryTests {
     /// Writes `batches` batches of `size` records without a clean close; returns the store path
     /// and the byte offset in the active segment where each batch ends.
     static func crashedStore(batches: Int, size: Int, segmentBytes: Int = 1 << 20) throws -> (TemporaryDirectory, [Int]) {
@@ -141,9 +141,11 @@ import Testing
         try log.close()
     }
 
-    /// Proves a store whose first segment is missing fails to open with `.corruption` naming the
-    /// segment that now comes first, instead of reading as a shorter log.
-    @Test func missingFirstSegmentIsCorruption() throws {
+    /// Proves a store whose first segment is missing fails to open with `.corruption`, instead
+    /// of reading as a shorter log: naming the missing segment while its position index is left,
+    /// and the segment that now comes first when the index is gone too.
+    @Test(arguments: [false, true])
+    func missingFirstSegmentIsCorruption(indexDeletedToo: Bool) throws {
         let dir = TemporaryDirectory()
         defer { dir.remove() }
         let log = try Log.open(directory: dir.path, options: LogOptions(segmentBytes: 4096))
@@ -152,12 +154,13 @@ import Testing
         let logs = FileBytes.names(in: dir.path, suffix: ".log")
         #expect(logs.count >= 3)
         try PosixFileSystem().remove(dir.file(logs[0]))
+        if indexDeletedToo { try PosixFileSystem().remove(dir.file(FileBytes.names(in: dir.path, suffix: ".pidx")[0])) }
         do {
             _ = try Log.open(directory: dir.path, options: LogOptions(segmentBytes: 4096))
             Issue.record("a store without its first segment opened")
         } catch {
             #expect(error.code == .corruption)
-            #expect(error.file == logs[1])
+            #expect(error.file == (indexDeletedToo ? logs[1] : logs[0]))
         }
     }
 }

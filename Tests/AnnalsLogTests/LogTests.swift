@@ -2,7 +2,7 @@ import AnnalsTestSupport
 import Testing
 @testable import AnnalsLog
 
-@Suite struct LogTests {
+@Suite(.timeLimit(.minutes(10))) struct LogTests {
     /// Proves appended records read back identically, with gapless positions starting at 1.
     @Test func appendThenRead() throws {
         let dir = TemporaryDirectory()

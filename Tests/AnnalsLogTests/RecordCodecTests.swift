@@ -1,7 +1,7 @@
 import Testing
 @testable import AnnalsLog
 
-@Suite struct RecordCodecTests {
+@Suite(.timeLimit(.minutes(10))) struct RecordCodecTests {
     /// The worked example of docs/FORMAT.md §3, byte for byte: stream "s-1", type "T",
     /// metadata "{}", payload {"a":1}, position 5, timestamp 1 s, version 2, id 00..0f, batch end.
     static let handBuilt: [UInt8] = [

@@ -4,7 +4,7 @@ import Testing
 
 /// Damage to each part of a sealed file is detected and reported as a typed error naming the
 /// file; never returned as data, never a trap.
-@Suite struct SealedCorruptionTests {
+@Suite(.timeLimit(.minutes(10))) struct SealedCorruptionTests {
     enum Damage: String, CaseIterable, Sendable {
         case blockByte, blockIndex, footer, trailer, header, truncated
         case lz4StreamWithValidChecksum, recordChecksumAfterDecompress

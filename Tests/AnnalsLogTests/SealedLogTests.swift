@@ -8,7 +8,7 @@ import Testing
 
 /// Sealing inside the log: `Log.sealFullSegments`, background sealing, and recovery of every
 /// state a crash during a seal can leave.
-@Suite struct SealedLogTests {
+@Suite(.timeLimit(.minutes(10))) struct SealedLogTests {
     static func checkStore(_ dir: TemporaryDirectory, _ expected: [LogRecord]) throws {
         let log = try Log.open(directory: dir.path, options: SealedFixture.options())
         defer { try? log.close() }
@@ -106,11 +106,7 @@ import Testing
         defer { dir.remove() }
         let log = try Log.open(directory: dir.path, options: SealedFixture.options(.background))
         for tag in 0..<150 { try log.append(SealedFixture.batch(tag)) }
-        var waited = 0
-        while !log.segmentSnapshot.dropLast().allSatisfy({ $0 is SealedSegment }) && waited < 2000 {
-            usleep(10_000)
-            waited += 1
-        }
+        Deadline.wait(seconds: 20, pollMilliseconds: 10) { log.segmentSnapshot.dropLast().allSatisfy { $0 is SealedSegment } }
         #expect(log.segmentSnapshot.count > 3)
         #expect(log.segmentSnapshot.dropLast().allSatisfy { $0 is SealedSegment })
         #expect(try log.read(from: .first, limit: .max).enumerated().allSatisfy { Self.matches($1, position: UInt64($0) + 1) })

@@ -3,7 +3,7 @@ import Synchronization
 import Testing
 @testable import AnnalsLog
 
-@Suite struct SealedSegmentTests {
+@Suite(.timeLimit(.minutes(10))) struct SealedSegmentTests {
     static func open(_ dir: TemporaryDirectory, _ name: String, cache: BlockCache? = nil) throws -> SealedSegment {
         try SealedSegment.open(fileSystem: PosixFileSystem(), path: dir.file(name), fileName: name, cache: cache)
     }

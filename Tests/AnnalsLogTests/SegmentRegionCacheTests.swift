@@ -2,7 +2,7 @@ import AnnalsTestSupport
 import Testing
 @testable import AnnalsLog
 
-@Suite struct SegmentRegionCacheTests {
+@Suite(.timeLimit(.minutes(10))) struct SegmentRegionCacheTests {
     /// Proves short reads served from cached index regions equal a full scan, record for record,
     /// across full and active raw segments, and that the regions land in the block cache.
     @Test func pointReadsMatchAScan() throws {

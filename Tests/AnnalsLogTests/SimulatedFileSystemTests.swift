@@ -3,12 +3,14 @@ import Testing
 @testable import AnnalsLog
 
 /// The fault-injecting file system must itself be right, or every test built on it proves nothing.
-@Suite struct SimulatedFileSystemTests {
+@Suite(.timeLimit(.minutes(10))) struct SimulatedFileSystemTests {
     static let directory = "/store"
 
     private func fileSystem(seed: UInt64 = 1, faults: FaultPlan = FaultPlan(tornWritesOnCrash: false)) throws -> SimulatedFileSystem {
-        let fs = SimulatedFileSystem(seed: seed, faults: faults)
+        let fs = SimulatedFileSystem(seed: seed, faults: FaultPlan(tornWritesOnCrash: faults.tornWritesOnCrash))
         try fs.createDirectory(Self.directory)
+        try fs.syncDirectory("/")
+        fs.setFaults(faults)
         return fs
     }
 
@@ -140,5 +142,72 @@ import Testing
         #expect(throws: LogError.self) { try file.write(at: 1, [2]) }
         #expect(fs.hasCrashed)
         #expect(fs.crash().contents(of: "/store/a") == [1])
+    }
+}
+
+/// The simulator's durability model, operation by operation: nothing the kernel may still lose
+/// is treated as durable.
+@Suite(.timeLimit(.minutes(10))) struct SimulatedDurabilityModelTests {
+    /// Proves an un-synced mkdir is lost on a power cut, with everything in it, even files and
+    /// entries that were synced inside it; it survives only once its parent is synced.
+    @Test func unsyncedMkdirIsLostOnCrash() throws {
+        let fs = SimulatedFileSystem(seed: 1, faults: FaultPlan(tornWritesOnCrash: false))
+        try fs.createDirectory("/a/b")
+        let file = try fs.create("/a/b/f")
+        try file.write(at: 0, [1, 2])
+        try file.sync()
+        try fs.syncDirectory("/a/b")
+        try fs.syncDirectory("/a")  // "/a" itself is still only in the page cache
+        var after = fs.crash()
+        #expect(!after.exists("/a"))
+        #expect(throws: LogError.self) { _ = try after.list("/a/b") }
+        try after.createDirectory("/a/b")
+        try after.syncDirectory("/")
+        try after.syncDirectory("/a")
+        after = after.crash()
+        #expect(after.exists("/a/b"))
+        #expect(try after.list("/a/b") == [])
+    }
+
+    /// Proves a truncation is volatile until the file is synced.
+    @Test func unsyncedTruncateIsLostOnCrash() throws {
+        let fs = SimulatedFileSystem(seed: 1, faults: FaultPlan(tornWritesOnCrash: false))
+        try fs.createDirectory("/s")
+        try fs.syncDirectory("/")
+        let file = try fs.create("/s/f")
+        try fs.syncDirectory("/s")
+        try file.write(at: 0, [1, 2, 3, 4])
+        try file.sync()
+        try file.truncate(to: 1)
+        #expect(fs.contents(of: "/s/f") == [1])
+        #expect(fs.crash().contents(of: "/s/f") == [1, 2, 3, 4])
+    }
+
+    /// Proves a rename over an existing file, and a removal, are undone by a crash before the
+    /// directory sync: the old file comes back with its old bytes.
+    @Test func unsyncedRenameOverAFileAndRemoveAreUndone() throws {
+        let fs = SimulatedFileSystem(seed: 1, faults: FaultPlan(tornWritesOnCrash: false))
+        try fs.createDirectory("/s")
+        try fs.syncDirectory("/")
+        for (name, byte) in [("old", UInt8(1)), ("new", 2), ("gone", 3)] {
+            let file = try fs.create("/s/" + name)
+            try file.write(at: 0, [byte])
+            try file.sync()
+        }
+        try fs.syncDirectory("/s")
+        try fs.rename("/s/new", to: "/s/old")
+        try fs.remove("/s/gone")
+        let after = fs.crash()
+        #expect(try after.list("/s") == ["gone", "new", "old"])
+        #expect(after.contents(of: "/s/old") == [1])
+    }
+
+    /// Proves mkdir counts as a mutating operation, so a scheduled power loss can land on it.
+    @Test func scheduledCrashCanLandOnMkdir() throws {
+        let fs = SimulatedFileSystem(seed: 1)
+        fs.scheduleCrash(afterOperations: 1)
+        #expect(throws: LogError.self) { try fs.createDirectory("/x") }
+        #expect(fs.hasCrashed)
+        #expect(!fs.crash().exists("/x"))
     }
 }

@@ -7,7 +7,7 @@ import Glibc
 
 /// Every byte: the active segment of a real store (PosixFileSystem, temp directory) cut at
 /// every byte offset of its last records, then reopened.
-@Suite struct TruncationTests {
+@Suite(.timeLimit(.minutes(10))) struct TruncationTests {
     static let segmentName = SegmentFileName(base: .first, kind: .log).description
     static let indexName = SegmentFileName(base: .first, kind: .positionIndex).description
     static let store = PristineStore()

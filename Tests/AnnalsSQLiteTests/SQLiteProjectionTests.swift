@@ -45,7 +45,7 @@ final class TotalsModel: SQLiteReadModel {
     }
 }
 
-@Suite struct SQLiteProjectionTests {
+@Suite(.timeLimit(.minutes(10))) struct SQLiteProjectionTests {
     static func fill(_ store: EventStore, seed: UInt64, count: Int) async throws {
         var random = SeededRandom(seed: seed)
         for _ in 0..<count {
@@ -137,7 +137,7 @@ final class TotalsModel: SQLiteReadModel {
             for writer in 0..<3 { group.addTask { try await Self.fill(store, seed: UInt64(writer), count: 60) } }
             try await group.waitForAll()
         }
-        while try await runner.status().lag > 0 { try await Task.sleep(for: .milliseconds(5)) }
+        #expect(try await Deadline.wait(seconds: 30, pollMilliseconds: 5) { try await runner.status().lag == 0 }, "the projection never caught up")
         running.cancel()
         try await running.value
         let scratch = try SQLiteProjection(name: "totals", model: TotalsModel(), path: dir.file("scratch.sqlite"))

@@ -38,7 +38,7 @@ public enum CLIProcess {
         errorReader.start()
         let out = stdout.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        while errorReader.isExecuting { usleep(1000) }
+        Deadline.wait(seconds: 30) { !errorReader.isExecuting }
         return Output(status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
                       stderr: String(decoding: errorData.withLock { $0 }, as: UTF8.self))
     }

@@ -4,8 +4,8 @@ import Foundation
 import Glibc
 #endif
 
-/// Drives the real `annals append` process and SIGKILLs it at seeded random moments, then
-/// reopens the store and checks it: every acknowledged event present byte for byte at its
+/// Drives the real `annals append` process and SIGKILLs it at seeded points (`KillSchedule`),
+/// then reopens the store and checks it: every acknowledged event present byte for byte at its
 /// acknowledged position, positions gapless, every visible record one that was sent (nothing
 /// torn), and `verify()` clean. One harness runs many kills against one store directory.
 public final class KillNineHarness {
@@ -35,15 +35,57 @@ public final class KillNineHarness {
         signal(SIGPIPE, SIG_IGN)  // writes to a killed child must fail, not kill the test
     }
 
-    /// Runs one child, kills it after a seeded delay, and returns the problems the reopened store shows.
+    /// When to kill a child, drawn from the seed (never from the clock), so a seed replays the
+    /// same bursts and the same kill point: after `killAfterAcknowledgements` events are
+    /// acknowledged (0: at once, while the child may still be opening the store), write
+    /// `burstsBeforeKill` more bursts and kill at once, so the child dies with work in flight.
+    public struct KillSchedule: Equatable, Sendable {
+        public var killAfterAcknowledgements: Int
+        public var burstsBeforeKill: Int
+        /// At most this many events are sent but not yet acknowledged while pacing.
+        public var eventsInFlightMax: Int
+
+        init(using random: inout SeededRandom) {
+            killAfterAcknowledgements = Int.random(in: 0..<8, using: &random) == 0 ? 0 : Int.random(in: 1...150, using: &random)
+            burstsBeforeKill = Int.random(in: 0...3, using: &random)
+            eventsInFlightMax = Int.random(in: 1...24, using: &random)
+        }
+    }
+
+    /// The generator of kill number `kill` (from 1) of a run with `seed`.
+    static func generator(seed: UInt64, kill: Int) -> SeededRandom {
+        SeededRandom(seed: seed &* 0x9E37_79B9_7F4A_7C15 &+ UInt64(kill))
+    }
+
+    /// The schedule kill number `kill` of a run with `seed` follows: the same for every run.
+    public static func schedule(seed: UInt64, kill: Int) -> KillSchedule {
+        var random = generator(seed: seed, kill: kill)
+        return KillSchedule(using: &random)
+    }
+
+    /// How long a child may take to acknowledge what it was sent before the run counts as hung.
+    static let acknowledgementWaitSeconds = 30.0
+
+    /// Runs one child, kills it at its seeded point, and returns the problems the reopened store
+    /// shows. A failing kill keeps a copy of the store as the child left it and the child's
+    /// stderr, and names both in its problems.
     public func killOnce(durability: String = "always") throws -> [String] {
+        kills += 1
+        // Each kill draws from its own generator, so timing that changes how many events one
+        // kill sends cannot shift the schedules and events of the kills after it.
+        random = Self.generator(seed: seed, kill: kills)
+        let schedule = KillSchedule(using: &random)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: CLIProcess.executable)
         process.arguments = ["append", "--dir", directory, "--segment-size", "16384", "--durability", durability]
         let input = Pipe(), output = Pipe()
         process.standardInput = input
         process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
+        guard FileManager.default.createFile(atPath: stderrPath, contents: nil),
+              let errorFile = FileHandle(forWritingAtPath: stderrPath)
+        else { return ["seed \(seed) kill \(kills): cannot create \(stderrPath)"] }
+        defer { try? errorFile.close() }
+        process.standardError = errorFile
         try process.run()
         let acks = Guarded<[UInt8]>([])
         let reader = Thread {
@@ -54,28 +96,75 @@ public final class KillNineHarness {
             }
         }
         reader.start()
+        let acknowledgedCount = { acks.withLock { (bytes) -> Int in bytes.reduce(0) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 } } }
         var order: [String] = []
-        let killAfterMicroseconds = Int.random(in: 2_000...150_000, using: &random)
-        let start = DispatchTime.now().uptimeNanoseconds
-        while Int(DispatchTime.now().uptimeNanoseconds - start) / 1000 < killAfterMicroseconds {
-            var burst: [UInt8] = []
-            for _ in 0..<Int.random(in: 1...12, using: &random) {
-                let event = makeEvent()
-                order.append(event.id)
-                burst += line(for: event)
+        var problems: [String] = []
+        let writer = input.fileHandleForWriting.fileDescriptor
+        while acknowledgedCount() < schedule.killAfterAcknowledgements {
+            let paced = Deadline.wait(seconds: Self.acknowledgementWaitSeconds) {
+                order.count - acknowledgedCount() < schedule.eventsInFlightMax || !process.isRunning
             }
-            let wrote = burst.withUnsafeBytes { Glibc.write(input.fileHandleForWriting.fileDescriptor, $0.baseAddress, $0.count) }
-            if wrote < 0 { break }
-            usleep(UInt32(Int.random(in: 0...2_000, using: &random)))
+            guard paced, process.isRunning else {
+                problems.append("the child \(process.isRunning ? "hung" : "exited") before \(schedule.killAfterAcknowledgements) acknowledgements (\(acknowledgedCount()) of \(order.count) sent)")
+                break
+            }
+            if !sendBurst(to: writer, recording: &order) { break }
+        }
+        for _ in 0..<schedule.burstsBeforeKill {
+            if !sendBurst(to: writer, recording: &order) { break }
         }
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
         try? input.fileHandleForWriting.close()
-        while reader.isExecuting { usleep(500) }
-        kills += 1
-        var problems = record(acks: acks.withLock { $0 }, order: order)
-        problems += try checkStore()
-        return problems.map { "seed \(seed) kill \(kills): \($0)" }
+        Deadline.wait(seconds: 10) { !reader.isExecuting }
+        problems += record(acks: acks.withLock { $0 }, order: order)
+        damageAfterKill?(directory)
+        try keepCopyOfStore()
+        do {
+            problems += try checkStore()
+        } catch {
+            problems.append("reopening the store failed: \(error)")
+        }
+        if problems.isEmpty {
+            TemporaryDirectory.removeTree(copyPath)
+            try? FileManager.default.removeItem(atPath: stderrPath)
+            return []
+        }
+        kept = true
+        return problems.map {
+            "seed \(seed) kill \(kills) \(schedule): \($0) (the store as the child left it: \(copyPath); the child's stderr: \(stderrPath))"
+        }
+    }
+
+    /// Runs on the store directory right after each kill, before the copy and the check; for
+    /// the test that proves a failing kill keeps its evidence.
+    public var damageAfterKill: ((String) -> Void)?
+
+    /// True once a kill failed: its store copy and stderr are kept for a person to look at.
+    public private(set) var kept = false
+    /// The copy of the store as the last child left it, taken before the check reopens it.
+    public var copyPath: String { directory + ".as-killed" }
+    /// The last child's standard error.
+    public var stderrPath: String { directory + ".child-stderr" }
+
+    /// Writes one burst of 1 to 12 seeded events; false if the child's stdin is gone.
+    private func sendBurst(to descriptor: Int32, recording order: inout [String]) -> Bool {
+        var burst: [UInt8] = []
+        for _ in 0..<Int.random(in: 1...12, using: &random) {
+            let event = makeEvent()
+            order.append(event.id)
+            burst += line(for: event)
+        }
+        return burst.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) } == burst.count
+    }
+
+    /// Copies the store's files, as the killed child left them, to `copyPath`.
+    private func keepCopyOfStore() throws {
+        TemporaryDirectory.removeTree(copyPath)
+        try FileManager.default.createDirectory(atPath: copyPath, withIntermediateDirectories: false)
+        for name in try FileManager.default.contentsOfDirectory(atPath: directory) {
+            try FileManager.default.copyItem(atPath: directory + "/" + name, toPath: copyPath + "/" + name)
+        }
     }
 
     private func makeEvent() -> Event {

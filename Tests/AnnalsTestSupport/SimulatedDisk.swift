@@ -56,8 +56,11 @@ struct DiskState: Sendable {
     var entries: [String: Int] = [:]
     /// Path to node, as the disk holds it: changed only by `syncDirectory` of the parent.
     var durableEntries: [String: Int] = [:]
-    /// Directories are made durable at once (the store's directory exists before any test crash).
+    /// Directories as the running system sees them (made by `createDirectory`).
     var directories: Set<String> = ["/"]
+    /// Directories as the disk holds them: a directory becomes durable only when its parent is
+    /// synced, like any other entry. A crash loses the rest, and every entry below them.
+    var durableDirectories: Set<String> = ["/"]
     /// Locked paths, and the boot that holds each.
     var locks: [String: Int] = [:]
     /// Which boot of the machine is running; handles of an earlier boot are dead.
@@ -104,10 +107,24 @@ struct DiskState: Sendable {
             node.unsynced = []
             nodes[id] = node
         }
+        // A directory survives only if it and every ancestor reached the disk; entries below a
+        // lost directory go with it, even if their own directory was synced.
+        directories = durableDirectories.filter { Self.ancestorsAreDurable($0, in: durableDirectories) }
+        durableDirectories = directories
+        durableEntries = durableEntries.filter { directories.contains(parentDirectory($0.key)) }
         entries = durableEntries
         locks = [:]
         halted = true
         counters.crashes += 1
+    }
+
+    static func ancestorsAreDurable(_ directory: String, in durable: Set<String>) -> Bool {
+        var path = directory
+        while path != "/" && path != "." {
+            guard durable.contains(path) else { return false }
+            path = parentDirectory(path)
+        }
+        return true
     }
 
     /// Checks that `boot` may run, counts a mutating operation, and fires a scheduled crash.

@@ -3,8 +3,18 @@ public import AnnalsLog
 /// An in-memory `StorageFileSystem` that models the page cache against stable storage and
 /// injects faults from a seed (TigerBeetle's simulator is the model).
 ///
-/// - Each file has volatile bytes (what reads see) and durable bytes (as of its last `sync`).
-/// - Creations, renames and removals are durable only once their directory is synced.
+/// The durability model, operation by operation (the strict POSIX reading: nothing the kernel
+/// may still lose counts as durable; docs/RELIABILITY.md has the same table):
+/// - `write` and `truncate` change what reads see at once; they reach the disk only with a
+///   completed `sync` of that file (fdatasync: data and the size needed to read it).
+/// - `create`, `rename` and `remove` change the directory at once; each becomes durable only
+///   when its parent directory is synced (a rename across directories needs both synced).
+/// - `createDirectory` (mkdir) is an entry in its parent like any other: durable only once
+///   the parent is synced, and a directory that is lost takes everything below it along.
+/// - Reads, `list`, `exists`, `size`, `map` and `lock` change nothing on disk. A lock file is
+///   created as a plain, un-synced entry; locks die with their boot.
+/// - Every mutating operation (write, truncate, sync, create, rename, remove, mkdir, directory
+///   sync) counts toward `scheduleCrash(afterOperations:)`.
 /// - `crash()` is a power loss: it drops everything not covered by a completed sync (keeping,
 ///   if the plan says so, a random prefix of each file's unsynced writes, torn at any byte),
 ///   kills every handle and lock of the running boot, and returns the file system of the next boot.
@@ -158,8 +168,14 @@ public final class SimulatedFileSystem: StorageFileSystem {
                 state.counters.syncFailures += 1
                 throw LogError(.io, "fsync directory failed (injected EIO)", file: directory, errno: SimulatedErrno.io)
             }
+            guard state.directories.contains(directory) else {
+                throw LogError(.notFound, "open directory failed: no such directory", file: directory, errno: SimulatedErrno.notFound)
+            }
             for path in Set(state.entries.keys).union(state.durableEntries.keys) where parentDirectory(path) == directory {
                 state.durableEntries[path] = state.entries[path]
+            }
+            for child in state.directories where child != directory && parentDirectory(child) == directory {
+                state.durableDirectories.insert(child)
             }
         }
     }
@@ -180,9 +196,12 @@ public final class SimulatedFileSystem: StorageFileSystem {
     public func createDirectory(_ directory: String) throws(LogError) {
         let directory = normalizedDirectory(directory)
         try disk.withState { (state) throws(LogError) in
-            try state.admit(boot: boot, mutating: false, path: directory)
+            try state.admit(boot: boot, mutating: true, path: directory)
             var path = directory
             while path != "/" && path != "." {
+                guard state.entries[path] == nil else {
+                    throw LogError(.io, "mkdir failed: a file is in the way", file: path, errno: SimulatedErrno.exists)
+                }
                 state.directories.insert(path)
                 path = parentDirectory(path)
             }

@@ -14,6 +14,11 @@ public struct TemporaryDirectory: Sendable {
         path = String(cString: template.withUnsafeBufferPointer { $0.baseAddress! })
     }
 
+    /// An existing directory, to remove it with everything in it.
+    public init(existing path: String) {
+        self.path = path
+    }
+
     /// `path/name`.
     public func file(_ name: String) -> String { path + "/" + name }
 

@@ -4,7 +4,7 @@ import Testing
 @testable import Annals
 import AnnalsLog
 
-@Suite struct DerivedIndexFileTests {
+@Suite(.timeLimit(.minutes(10))) struct DerivedIndexFileTests {
     static let base = LogPosition(100)
     static let end = LogPosition(110)
 

@@ -46,7 +46,7 @@ enum BasketEvent: AggregateEvent, Equatable {
     }
 }
 
-@Suite struct EventCodecTests {
+@Suite(.timeLimit(.minutes(10))) struct EventCodecTests {
     /// Proves v1 events (with and without schema metadata) read back as v2 through the upcaster, beside native v2 events.
     @Test func v1EventsReadBackAsV2() async throws {
         try await withStore { store, _ in
@@ -107,7 +107,7 @@ enum BasketEvent: AggregateEvent, Equatable {
     }
 }
 
-@Suite struct EventCodecMetadataTests {
+@Suite(.timeLimit(.minutes(10))) struct EventCodecMetadataTests {
     /// Proves the schema version is read the same by the fast path and the JSON decoder, for the codec's own form and for others.
     @Test(arguments: [
         (#"{"schemaVersion":1}"#, 1), (#"{"schemaVersion":12}"#, 12), ("", 1), (#"{"schemaVersion": 3}"#, 3),

@@ -4,7 +4,7 @@ import Testing
 import AnnalsLog
 
 /// The open-addressing id table agrees with a `Dictionary` through growth, overwrites and misses.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(10)))
 struct EventIDTableTests {
     /// Proves every inserted id is found at its latest position, absent ids are not, and
     /// `forEach` lists each entry once, across many growths; colliding ids included.

@@ -4,7 +4,7 @@ import Testing
 import AnnalsLog
 
 /// The id's text form and UUID conversions agree with Foundation's `UUID`, byte for byte.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(10)))
 struct EventIDTextTests {
     /// Proves text, bytes and `UUID` conversions round-trip for many random ids.
     @Test func conversionsAgreeWithFoundation() {

@@ -4,7 +4,7 @@ import Testing
 @_spi(Testing) @testable import Annals
 import AnnalsLog
 
-@Suite struct EventStoreDeletionTests {
+@Suite(.timeLimit(.minutes(10))) struct EventStoreDeletionTests {
     /// Proves a soft-deleted stream reads as deleted, refuses .exact and .streamExists, and a .noStream append revives it with versions continuing.
     @Test func softDeleteThenRevive() async throws {
         try await withStore { store, _ in

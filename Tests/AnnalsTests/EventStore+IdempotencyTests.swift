@@ -4,7 +4,7 @@ import Testing
 @_spi(Testing) @testable import Annals
 import AnnalsLog
 
-@Suite struct EventStoreIdempotencyTests {
+@Suite(.timeLimit(.minutes(10))) struct EventStoreIdempotencyTests {
     /// Proves re-appending a stored batch returns the original result and writes nothing, also after a restart and across many segments.
     @Test func retriedBatchReturnsOriginalResultAcrossRestarts() async throws {
         let dir = TemporaryDirectory("annals-idem")

@@ -5,7 +5,7 @@ import Testing
 import AnnalsLog
 
 /// Many appenders and readers at once, through the commit thread, under `.always` and `.none`.
-@Suite(.timeLimit(.minutes(3)))
+@Suite(.timeLimit(.minutes(10)))
 struct EventStoreConcurrencyTests {
     static let writers = 64
     static let appendsPerWriter = 25

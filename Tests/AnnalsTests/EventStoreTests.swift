@@ -4,7 +4,7 @@ import Testing
 @_spi(Testing) @testable import Annals
 import AnnalsLog
 
-@Suite struct EventStoreTests {
+@Suite(.timeLimit(.minutes(10))) struct EventStoreTests {
     /// Proves a stream's first event gets version 0, versions count up, and reads return exactly what was appended.
     @Test func appendThenReadStream() async throws {
         try await withStore { store, _ in

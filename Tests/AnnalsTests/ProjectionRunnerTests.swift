@@ -25,7 +25,7 @@ actor RecordingProjection: Projection {
     }
 }
 
-@Suite struct ProjectionRunnerTests {
+@Suite(.timeLimit(.minutes(10))) struct ProjectionRunnerTests {
     /// Proves catch-up applies every event once in order in bounded batches, and the lag counts the positions appended since.
     @Test func catchUpAndLag() async throws {
         try await withStore { store, _ in

@@ -5,7 +5,7 @@ import Testing
 @testable import Annals
 import AnnalsLog
 
-@Suite struct RepositoryTests {
+@Suite(.timeLimit(.minutes(10))) struct RepositoryTests {
     static func adds(_ amounts: Int...) -> [TallyEvent] { amounts.map { .added(.init(amount: $0)) } }
 
     /// Proves a never-written aggregate loads empty with no version, and saves then fold in order with the loaded version as expectation.

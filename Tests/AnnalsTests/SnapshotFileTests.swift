@@ -3,7 +3,7 @@ import Testing
 @testable import Annals
 import AnnalsLog
 
-@Suite struct SnapshotFileTests {
+@Suite(.timeLimit(.minutes(10))) struct SnapshotFileTests {
     /// The worked example of docs/FORMAT.md §8: stream `t-1`, one snapshot at stream
     /// version 2, schema version 1, state `{}`.
     static let example: [UInt8] = [

@@ -3,7 +3,7 @@ import Foundation
 import Testing
 @testable import Annals
 
-@Suite struct SnapshotTests {
+@Suite(.timeLimit(.minutes(10))) struct SnapshotTests {
     /// Proves, over many seeded random histories and snapshot points, that loading at any version from snapshot plus tail equals the full fold, and uses the newest kept snapshot at or below it.
     @Test(arguments: [1, 2, 3, 4]) func snapshotPlusTailEqualsFullFold(seed: UInt64) async throws {
         try await withStore { store, _ in

@@ -4,7 +4,7 @@ import Testing
 @_spi(Testing) @testable import Annals
 import AnnalsLog
 
-@Suite struct StoreEngineTests {
+@Suite(.timeLimit(.minutes(10))) struct StoreEngineTests {
     /// Proves a clean reopen reads only the active segment (the heads checkpoint covers the rest) and rebuilds nothing.
     @Test func cleanOpenScansOnlyTheActiveSegment() async throws {
         let dir = TemporaryDirectory("annals-open")

@@ -4,7 +4,7 @@ import Testing
 @_spi(Testing) @testable import Annals
 import AnnalsLog
 
-@Suite struct StreamIndexTests {
+@Suite(.timeLimit(.minutes(10))) struct StreamIndexTests {
     /// Proves interleaved streams read back exactly across many small segments, forward and backward, before and after reopen.
     @Test(arguments: [nil, 7 as UInt64])
     func streamReadsAcrossManySegments(constantHash: UInt64?) async throws {

@@ -6,7 +6,7 @@ import AnnalsLog
 
 /// Power loss under the stream layer, on the simulated file system: the derived files (heads
 /// checkpoint, .sidx/.eidx/.tidx) must never make the store disagree with its log.
-@Suite struct StreamsPowerLossTests {
+@Suite(.timeLimit(.minutes(10))) struct StreamsPowerLossTests {
     static let directory = "/store"
 
     struct Acknowledged {

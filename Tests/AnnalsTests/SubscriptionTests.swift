@@ -4,7 +4,7 @@ import Testing
 @testable import Annals
 import AnnalsLog
 
-@Suite struct SubscriptionTests {
+@Suite(.timeLimit(.minutes(10))) struct SubscriptionTests {
     /// Proves a subscription started mid-stream delivers every later position exactly once, in order, across the history-to-live switch, for many seeded interleavings of concurrent appenders.
     @Test(arguments: Array(UInt64(1)...12))
     func switchOverHasNoGapAndNoDuplicate(seed: UInt64) async throws {
@@ -116,20 +116,23 @@ import AnnalsLog
         try await store.close()
     }
 
-    /// Proves closing the store ends a live subscription instead of leaving it waiting.
+    /// Proves closing the store ends a live subscription (after it delivered both appended
+    /// events, so it cannot pass with none) instead of leaving it waiting.
     @Test func closeEndsLiveSubscriptions() async throws {
         let dir = TemporaryDirectory("annals-sub")
         defer { dir.remove() }
         let store = try await EventStore.open(directory: dir.path, options: Fixtures.fast())
         let subscription = try store.subscribe(from: .end)
-        async let count: Int = {
-            var count = 0
-            for try await _ in subscription { count += 1 }
-            return count
-        }()
+        let delivered = Guarded(0)
+        let consumer = Task { () throws -> Int in
+            for try await _ in subscription { delivered.withLock { $0 += 1 } }
+            return delivered.withLock { $0 }
+        }
         try await store.append(to: "s", Fixtures.events(2))
-        try await Task.sleep(nanoseconds: 50_000_000)
+        // Deliveries first, so the test cannot pass with none; then close must end the stream.
+        let arrived = await Deadline.wait(seconds: 30) { () async -> Bool in delivered.withLock { $0 } == 2 }
+        #expect(arrived, "the live subscription delivered \(delivered.withLock { $0 }) of 2 events before close")
         try await store.close()
-        #expect(try await count <= 2)
+        #expect(try await consumer.value == 2)
     }
 }

@@ -12,7 +12,7 @@ final class ManualClock: Sendable {
     var read: @Sendable () -> Int64 { { [self] in now.load(ordering: .relaxed) } }
 }
 
-@Suite struct TimeIndexTests {
+@Suite(.timeLimit(.minutes(10))) struct TimeIndexTests {
     /// Proves "first position at or after T" matches a brute-force scan for every probe time, across full and open segments and after reopen.
     @Test func firstPositionAtOrAfterMatchesBruteForce() async throws {
         let clock = ManualClock()

@@ -3,7 +3,7 @@ import Testing
 @testable import Annals
 import AnnalsLog
 
-@Suite struct UUIDv7Tests {
+@Suite(.timeLimit(.minutes(10))) struct UUIDv7Tests {
     /// Proves generated ids carry version 7, the RFC variant and the current time, and strictly increase within a process.
     @Test func layoutAndOrder() {
         let before = UInt64(Date().timeIntervalSince1970 * 1000)

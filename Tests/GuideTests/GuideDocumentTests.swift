@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@Suite struct GuideDocumentTests {
+@Suite(.timeLimit(.minutes(10))) struct GuideDocumentTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     /// The ```swift blocks of a Markdown text, in order.

@@ -91,7 +91,7 @@ extension Repository<Product> {
     }
 }
 
-@Suite struct GuideExamplesTests {
+@Suite(.timeLimit(.minutes(10))) struct GuideExamplesTests {
     /// Proves the guide's §2 (open, append, read) runs as written.
     @Test func openAppendRead() async throws {
         let dir = TemporaryDirectory("annals-guide")

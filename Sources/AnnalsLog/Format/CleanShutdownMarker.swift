@@ -17,7 +17,16 @@ struct CleanShutdownMarker: Equatable, Sendable {
     var activeBase: LogPosition
     var activeEndOffset: UInt64
 
+    /// True when the fields agree with each other: the active segment starts at or after
+    /// position 1, its data ends after its header, and the next position is not before its base.
+    var isConsistent: Bool {
+        activeBase >= .first && nextPosition >= activeBase && activeEndOffset >= UInt64(Format.segmentHeaderBytes)
+    }
+
+    /// The marker's bytes. Pair assertion: only a consistent marker is written, and it must
+    /// decode back to itself; `LogRecovery` checks consistency again after reading it.
     func encode() -> [UInt8] {
+        precondition(isConsistent, "a clean-shutdown marker's fields agree")
         var bytes = [UInt8](repeating: 0, count: Format.cleanShutdownBytes)
         bytes.withUnsafeMutableBytes { out in
             out.storeLE(Format.cleanShutdownMagic, at: Layout.magic)
@@ -27,6 +36,7 @@ struct CleanShutdownMarker: Equatable, Sendable {
             out.storeLE(activeEndOffset, at: Layout.activeEndOffset)
             out.storeLE(CRC32C.checksum(UnsafeRawBufferPointer(rebasing: out[0..<Layout.checksum])), at: Layout.checksum)
         }
+        precondition(bytes.withUnsafeBytes { Self.decode($0) } == self, "a clean-shutdown marker round-trips")
         return bytes
     }
 

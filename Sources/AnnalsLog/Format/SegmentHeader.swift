@@ -15,7 +15,12 @@ struct SegmentHeader: Equatable, Sendable {
     var capacityBytes: UInt64
     var createdAt: Int64
 
+    /// The header's bytes. Pair assertion: what is written must be what `decode` accepts and
+    /// gives back, so a header the core writes can never fail its own read.
     func encode() -> [UInt8] {
+        precondition(basePosition >= .first, "a segment starts at position 1 or later")
+        precondition(capacityBytes >= UInt64(Format.segmentBytesMin) && capacityBytes <= UInt64(Format.segmentBytesMax),
+                     "segment capacity within the format's limits")
         var bytes = [UInt8](repeating: 0, count: Format.segmentHeaderBytes)
         bytes.withUnsafeMutableBytes { out in
             out.storeLE(Format.segmentMagic, at: Layout.magic)
@@ -27,6 +32,7 @@ struct SegmentHeader: Equatable, Sendable {
             let covered = UnsafeRawBufferPointer(rebasing: out[0..<Layout.checksum])
             out.storeLE(CRC32C.checksum(covered), at: Layout.checksum)
         }
+        precondition(bytes.withUnsafeBytes { try? Self.decode($0, file: "") } == self, "a segment header round-trips")
         return bytes
     }
 

@@ -86,3 +86,12 @@ extension StorageFile {
 func joinPath(_ directory: String, _ name: String) -> String {
     directory.hasSuffix("/") ? directory + name : directory + "/" + name
 }
+
+/// The directory that holds `path` ("/a/b" for "/a/b/c", "/" for "/a", "." for a bare name).
+func parentDirectory(of path: String) -> String {
+    var path = path
+    while path.count > 1 && path.hasSuffix("/") { path.removeLast() }
+    guard let slash = path.lastIndex(of: "/") else { return "." }
+    let parent = String(path[..<slash])
+    return parent.isEmpty ? "/" : parent
+}

@@ -36,10 +36,43 @@ enum PositionIndexFile {
     static func writeComplete(
         _ fileSystem: any StorageFileSystem, directory: String, base: LogPosition, entries: [PositionIndexEntry]
     ) throws(LogError) {
+        checkStrictlyIncreasing(entries)
         let name = SegmentFileName(base: base, kind: .positionIndex)
         var bytes = PositionIndexHeader(basePosition: base, intervalBytes: UInt32(Format.positionIndexIntervalBytes)).encode()
         bytes.append(contentsOf: encode(entries, base: base))
         try AtomicFile.write(fileSystem, directory: directory, name: name.description, bytes: bytes)
+    }
+
+    /// Invariant of every index the core writes: entries strictly increase in both position
+    /// and offset, and a whole index (`isWhole`) starts at the segment's first record.
+    static func checkStrictlyIncreasing(_ entries: [PositionIndexEntry], isWhole: Bool = true) {
+        if isWhole, let first = entries.first {
+            precondition(first.relativePosition == 0 && first.offset == UInt32(Format.segmentHeaderBytes),
+                         "an index starts at the segment's first record")
+        }
+        for slot in entries.indices.dropFirst() {
+            precondition(entries[slot - 1].relativePosition < entries[slot].relativePosition, "index positions strictly increase")
+            precondition(entries[slot - 1].offset < entries[slot].offset, "index offsets strictly increase")
+        }
+    }
+
+    /// Every slot of an index file, for `verify`: nil where a slot fails its checksum. nil
+    /// when the header is bad or missing. Unlike `readValidPrefix`, it does not stop early.
+    static func readAllSlots(
+        _ fileSystem: any StorageFileSystem, path: String, base: LogPosition
+    ) -> (slots: [PositionIndexEntry?], trailingBytes: Int)? {
+        guard fileSystem.exists(path), let file = try? fileSystem.open(path, writable: false) else { return nil }
+        defer { file.close() }
+        guard let bytes = try? file.readAll() else { return nil }
+        return bytes.withUnsafeBytes { raw -> ([PositionIndexEntry?], Int)? in
+            guard let header = PositionIndexHeader.decode(raw), header.basePosition == base else { return nil }
+            let slots = (raw.count - Format.positionIndexHeaderBytes) / Format.positionIndexEntryBytes
+            let entries = (0..<slots).map { slot -> PositionIndexEntry? in
+                let start = Int(entryOffset(slot))
+                return PositionIndexEntry.decode(UnsafeRawBufferPointer(rebasing: raw[start..<(start + Format.positionIndexEntryBytes)]), base: base)
+            }
+            return (entries, raw.count - Int(entryOffset(slots)))
+        }
     }
 
     static func encode(_ entries: [PositionIndexEntry], base: LogPosition) -> [UInt8] {
@@ -47,7 +80,9 @@ enum PositionIndexFile {
         bytes.withUnsafeMutableBytes { out in
             for (slot, entry) in entries.enumerated() {
                 let start = slot * Format.positionIndexEntryBytes
-                entry.encode(base: base, into: UnsafeMutableRawBufferPointer(rebasing: out[start..<(start + Format.positionIndexEntryBytes)]))
+                let slot = UnsafeMutableRawBufferPointer(rebasing: out[start..<(start + Format.positionIndexEntryBytes)])
+                entry.encode(base: base, into: slot)
+                precondition(PositionIndexEntry.decode(UnsafeRawBufferPointer(slot), base: base) == entry, "an index entry round-trips")
             }
         }
         return bytes

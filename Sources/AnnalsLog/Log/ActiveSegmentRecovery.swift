@@ -40,11 +40,14 @@ struct ActiveSegmentRecovery {
         let fileSize = try file.size()
         let indexed = PositionIndexFile.readValidPrefix(fileSystem, path: joinPath(directory, indexName), base: base)
         var trusted = indexed?.entries ?? []
-        var distrusted = false
+        // Trusted only if the index starts at the first record and its last entry still points
+        // at a valid record with its position.
+        let startsRight = trusted.first.map { $0.relativePosition == 0 && $0.offset == UInt32(Format.segmentHeaderBytes) } ?? true
+        if !startsRight { trusted = [] }
         if let last = trusted.last, !(try recordMatches(file, entry: last, fileSize: fileSize)) {
             trusted = []
-            distrusted = true
         }
+        var distrusted = trusted.isEmpty && !(indexed?.entries.isEmpty ?? true)
         var scan = try scanTail(file, trusted: trusted)
         if scan.lastKept == nil && scan.start > UInt64(Format.segmentHeaderBytes) {
             // A trusted record must end a batch somewhere after it; since none does, the index
@@ -55,6 +58,7 @@ struct ActiveSegmentRecovery {
         }
         try classifyTail(file, scan: scan, fileSize: fileSize)
         let keptEnd = scan.outcome.lastBatchEndOffset
+        precondition(keptEnd >= scan.start && keptEnd <= fileSize, "what recovery keeps lies between the scan's start and the end of the file")
         var mustSync = false
         if clean == nil && keptEnd > scan.start {
             try rewrite(file, from: scan.start, to: keptEnd)
@@ -77,12 +81,17 @@ struct ActiveSegmentRecovery {
         if mustSync { try file.sync() }
         report.recordsRecovered = scan.outcome.recordsThroughLastBatchEnd
         report.bytesScanned = fileSize - scan.start
-        let entries = trusted + scan.entries.filter { UInt64($0.offset) < keptEnd }
+        // The scan restarts at the last trusted entry and notes it again: keep one copy.
+        let entries = Array(trusted.dropLast()) + scan.entries.filter { UInt64($0.offset) < keptEnd }
+        PositionIndexFile.checkStrictlyIncreasing(entries)
         if indexed == nil || distrusted || !indexed!.complete || indexed!.entries.count != entries.count {
             try PositionIndexFile.writeComplete(fileSystem, directory: directory, base: base, entries: entries)
             if indexed == nil || distrusted || indexed!.entries.count > entries.count { report.indexesRebuilt.append(indexName) }
         }
         let nextPosition = scan.lastKept.map { $0.position.advanced(by: 1) } ?? base
+        precondition(alignedEnd - keptEnd < UInt64(Format.recordAlignmentBytes), "at most one record's padding is restored")
+        precondition(nextPosition >= base && (nextPosition == base) == (alignedEnd == UInt64(Format.segmentHeaderBytes)),
+                     "the segment holds records exactly when its data runs past the header")
         var lastTimestamp = scan.lastKept?.timestamp ?? 0
         if scan.lastKept == nil { lastTimestamp = try previousTimestamp() }
         let indexFile = try fileSystem.open(joinPath(directory, indexName), writable: true)
@@ -159,7 +168,10 @@ struct ActiveSegmentRecovery {
         return TailScan(start: start, outcome: outcome, entries: Array(builder.entries[alreadyIndexed...]), lastKept: lastKept)
     }
 
-    /// Throws `.corruption` unless everything after the last complete batch is a torn tail.
+    /// Throws `.corruption` unless everything after the last complete batch is a torn tail or
+    /// the end of data. Zeros are no proof of the end: a page lost to a failed fsync or a lost
+    /// write reads as zeros, so zeros followed by any valid later record are corruption, exactly
+    /// as bad bytes are (FORMAT.md §3 "End of data").
     private func classifyTail(_ file: any StorageFile, scan: TailScan, fileSize: UInt64) throws(LogError) {
         let outcome = scan.outcome
         let badBytes: Bool
@@ -172,15 +184,21 @@ struct ActiveSegmentRecovery {
                 "the store was closed cleanly with data to offset \(clean.activeEndOffset), but the records break at offset \(outcome.stopOffset) (\(outcome.stop))",
                 file: name, offset: outcome.stopOffset)
         }
-        guard badBytes else { return }
+        guard outcome.stop != .endOfFile else { return }
+        precondition(outcome.stopOffset < fileSize, "a scan that stopped before the end of the file stopped inside it")
         let after = outcome.lastPosition ?? LogPosition(base.rawValue - 1)
         let follower = try SegmentScanner(file: file, fileName: name)
             .validRecordFollows(from: outcome.stopOffset + UInt64(Format.recordAlignmentBytes), after: after)
-        if follower.found {
+        guard follower.found else { return }
+        precondition(follower.offset > outcome.stopOffset, "a follower lies after the stop")
+        if badBytes {
             throw .corruption(
                 "bad record (\(outcome.stop)) followed by a valid record at offset \(follower.offset): not a torn tail",
                 file: name, offset: outcome.stopOffset)
         }
+        throw .corruption(
+            "zeros from offset \(outcome.stopOffset) followed by a valid record at offset \(follower.offset): acknowledged records after a lost region, not the end of data",
+            file: name, offset: outcome.stopOffset)
     }
 
     /// The timestamp of the record just before this segment, read from the previous segment,

@@ -21,7 +21,7 @@ extension Log {
                 if let sealed = segment as? SealedSegment {
                     verify(sealed, through: end, expected: &expected, into: &report)
                 } else if let raw = segment as? Segment {
-                    try verify(raw, through: end, expected: &expected, into: &report)
+                    try verify(raw, through: end, isActive: number == table.count - 1, expected: &expected, into: &report)
                 }
             } catch {
                 report.add(error, defaultFile: segment.fileName)
@@ -42,7 +42,7 @@ extension Log {
         expected = end
     }
 
-    private func verify(_ segment: Segment, through end: LogPosition, expected: inout LogPosition, into report: inout VerifyReport) throws(LogError) {
+    private func verify(_ segment: Segment, through end: LogPosition, isActive: Bool, expected: inout LogPosition, into report: inout VerifyReport) throws(LogError) {
         try LogRecovery(directory: directory, options: options, blockCache: blockCache).checkHeader(segment.file, name: segment.fileName, base: segment.base)
         let (dataEnd, _) = segment.committed
         var offsets: [LogPosition: UInt64] = [:]
@@ -68,11 +68,15 @@ extension Log {
         if outcome.stopOffset < dataEnd {
             report.add(segment.fileName, outcome.stopOffset, "bad bytes inside committed data (\(outcome.stop))")
         }
-        verifyIndex(index, of: segment, offsets: offsets, into: &report)
+        verifyIndex(index, of: segment, isActive: isActive, offsets: offsets, into: &report)
         expected = end
     }
 
-    private func verifyIndex(_ index: PositionIndex, of segment: Segment, offsets: [LogPosition: UInt64], into report: inout VerifyReport) {
+    /// Checks the index in use and the `.pidx` file: every entry points at its record, entries
+    /// strictly increase (a repeated entry is a defect), every slot of the file passes its
+    /// checksum and equals the entry in use, and a full segment's file holds all its entries
+    /// (the active one's file may lag: it only receives entries of synced records).
+    private func verifyIndex(_ index: PositionIndex, of segment: Segment, isActive: Bool, offsets: [LogPosition: UInt64], into report: inout VerifyReport) {
         let name = SegmentFileName(base: segment.base, kind: .positionIndex).description
         for slot in 0..<index.count {
             let entry = index[slot]
@@ -82,18 +86,43 @@ extension Log {
                 report.add(name, PositionIndexFile.entryOffset(slot),
                            "entry for position \(position) points at offset \(entry.offset), but the record is at \(offsets[position].map(String.init) ?? "no offset")")
             }
+            if slot > 0, !Self.follows(index[slot - 1], entry) {
+                report.add(name, PositionIndexFile.entryOffset(slot), "index entry in use does not strictly follow the one before")
+            }
         }
-        guard let path = Optional(joinPath(directory, name)), fileSystem.exists(path) else {
+        let path = joinPath(directory, name)
+        guard fileSystem.exists(path) else {
             report.add(name, nil, "index file is missing")
             return
         }
-        guard let onDisk = PositionIndexFile.readValidPrefix(fileSystem, path: path, base: segment.base) else {
+        guard let onDisk = PositionIndexFile.readAllSlots(fileSystem, path: path, base: segment.base) else {
             report.add(name, 0, "index header is bad")
             return
         }
-        for (slot, entry) in onDisk.entries.enumerated() where slot >= index.count || index[slot] != entry {
-            report.add(name, PositionIndexFile.entryOffset(slot), "index file entry differs from the index in use")
-            break
+        if let problem = Self.firstDefect(onDisk.slots, inUse: index) {
+            report.add(name, PositionIndexFile.entryOffset(problem.slot), problem.message)
+        } else if !isActive && onDisk.slots.count != index.count {
+            report.add(name, PositionIndexFile.entryOffset(onDisk.slots.count), "index file holds \(onDisk.slots.count) entries, the segment calls for \(index.count)")
         }
+        if !isActive && onDisk.trailingBytes != 0 {
+            report.add(name, PositionIndexFile.entryOffset(onDisk.slots.count), "index file ends inside an entry")
+        }
+    }
+
+    private static func follows(_ previous: PositionIndexEntry, _ entry: PositionIndexEntry) -> Bool {
+        previous.relativePosition < entry.relativePosition && previous.offset < entry.offset
+    }
+
+    /// The first slot of an index file that fails its checksum, repeats or goes back, or
+    /// differs from the index in use.
+    private static func firstDefect(_ slots: [PositionIndexEntry?], inUse index: PositionIndex) -> (slot: Int, message: String)? {
+        for (slot, entry) in slots.enumerated() {
+            guard let entry else { return (slot, "index file entry fails its checksum") }
+            if slot > 0, let previous = slots[slot - 1], !follows(previous, entry) {
+                return (slot, "index file entry (position +\(entry.relativePosition), offset \(entry.offset)) does not strictly follow the one before: repeated or out of order")
+            }
+            if slot >= index.count || index[slot] != entry { return (slot, "index file entry differs from the index in use") }
+        }
+        return nil
     }
 }

@@ -30,7 +30,7 @@ struct LogRecovery {
     var fileSystem: any StorageFileSystem { options.fileSystem }
 
     func recover() throws(LogError) -> Result {
-        try fileSystem.createDirectory(directory)
+        try createDirectoryDurably()
         let lock = try fileSystem.lock(joinPath(directory, SegmentFileName.lockFile))
         do throws(LogError) {
             return try recoverLocked(lock: lock)
@@ -61,13 +61,15 @@ struct LogRecovery {
         }
         try resolveSealedPairs(&logBases, &sealedBases, &report)
         for base in indexBases where !logBases.contains(base) {
+            try checkOrphanIndexHoldsNoRecords(base: base, sealed: sealedBases.contains(base))
             try removeLeftover(SegmentFileName(base: base, kind: .positionIndex).description, &report)
         }
-        let clean = readCleanShutdownMarker()
+        let clean = try readCleanShutdownMarker()
         report.cleanShutdown = clean != nil
         if try dropInterruptedRoll(&logBases, &report) {
             // The removed file may have been the only one: fall through to creating a store.
         }
+        if let clean { try checkActiveSegmentExists(clean, logBases: logBases) }
         // Positions start at 1 and nothing is ever deleted, so the first segment must start
         // there: a store whose first segment is missing must not read as a shorter, valid log.
         if let first = (logBases + sealedBases).min(), first != .first {
@@ -88,6 +90,11 @@ struct LogRecovery {
             directory: directory, fileSystem: fileSystem, base: activeBase,
             clean: clean.flatMap { $0.activeBase == activeBase ? $0 : nil }, previous: segments.last)
         let (active, writer) = try tail.recover(&report)
+        if let clean, writer.nextPosition != clean.nextPosition {
+            active.close()
+            throw .corruption("the store was closed cleanly at next position \(clean.nextPosition), but its records end before \(writer.nextPosition)",
+                              file: active.fileName, offset: writer.dataEnd)
+        }
         segments.append(active)
         report.segments = segments.count
         report.nextPosition = writer.nextPosition
@@ -95,17 +102,47 @@ struct LogRecovery {
         return Result(segments: segments, writer: writer, lock: lock, report: report)
     }
 
+    /// Creates the store's directory if needed and makes it durable in its parent before any
+    /// record goes into it: otherwise a power cut could take back a new store whose appends were
+    /// acknowledged. Every directory this creates is synced in its parent; the store's own
+    /// parent is synced on every open too, since someone else may have made the directory and
+    /// never synced it (a directory fsync with nothing pending is cheap).
+    private func createDirectoryDurably() throws(LogError) {
+        var created: [String] = []
+        var path = directory
+        while !fileSystem.exists(path) {
+            created.append(path)
+            let parent = parentDirectory(of: path)
+            if parent == path || parent == "." { break }
+            path = parent
+        }
+        try fileSystem.createDirectory(directory)
+        var parents = created.map { parentDirectory(of: $0) }
+        if created.isEmpty { parents.append(parentDirectory(of: directory)) }
+        // Deepest first; the path is durable once every one of these syncs has returned.
+        for parent in parents {
+            precondition(fileSystem.exists(parent), "the parent of a created directory exists")
+            try fileSystem.syncDirectory(parent)
+        }
+    }
+
     func removeLeftover(_ name: String, _ report: inout RecoveryReport) throws(LogError) {
         try fileSystem.remove(joinPath(directory, name))
         report.filesRemoved.append(name)
     }
 
-    private func readCleanShutdownMarker() -> CleanShutdownMarker? {
+    /// The `CLEAN` marker, if present and valid. A marker that fails its checksum is ignored
+    /// (the store is then recovered as after a crash); one that passes it but whose fields
+    /// contradict each other was written wrong, and is reported as corruption.
+    private func readCleanShutdownMarker() throws(LogError) -> CleanShutdownMarker? {
         let path = joinPath(directory, SegmentFileName.cleanShutdownFile)
         guard fileSystem.exists(path), let file = try? fileSystem.open(path, writable: false) else { return nil }
         defer { file.close() }
-        guard let bytes = try? file.readAll() else { return nil }
-        return bytes.withUnsafeBytes { CleanShutdownMarker.decode($0) }
+        guard let bytes = try? file.readAll(), let marker = bytes.withUnsafeBytes({ CleanShutdownMarker.decode($0) }) else { return nil }
+        guard marker.isConsistent else {
+            throw .corruption("the clean-shutdown marker's fields contradict each other", file: SegmentFileName.cleanShutdownFile, offset: 0)
+        }
+        return marker
     }
 
     /// From here on the store is open for writing, so a crash must not look like a clean close.
@@ -114,6 +151,37 @@ struct LogRecovery {
         guard present || fileSystem.exists(path) else { return }
         try fileSystem.remove(path)
         try fileSystem.syncDirectory(directory)
+    }
+
+    /// After a clean close the `CLEAN` marker names the active segment: a store without it has
+    /// lost that segment (and with it the records up to the marker's next position), whatever
+    /// else is left, even nothing at all.
+    private func checkActiveSegmentExists(_ clean: CleanShutdownMarker, logBases: [LogPosition]) throws(LogError) {
+        guard logBases.last != clean.activeBase else { return }
+        let name = SegmentFileName(base: clean.activeBase, kind: .log).description
+        if logBases.contains(clean.activeBase) {
+            throw .corruption("the store was closed cleanly with \(name) as its active segment, but segments follow it",
+                              file: SegmentFileName(base: logBases.last!, kind: .log).description, offset: 0)
+        }
+        throw .corruption(
+            "the store was closed cleanly with \(name) as its active segment, holding positions \(clean.activeBase) to \(clean.nextPosition.rawValue - 1), but \(name) is missing",
+            file: name, offset: 0)
+    }
+
+    /// An index left without its raw segment is a leftover of a seal (the sealed copy exists)
+    /// or of a segment creation that never got a record: its file then holds no entry, since
+    /// entries are written only for synced records. An orphan index with entries and no sealed
+    /// copy is the trace of a raw segment that held synced records and is gone.
+    private func checkOrphanIndexHoldsNoRecords(base: LogPosition, sealed: Bool) throws(LogError) {
+        guard !sealed else { return }
+        let index = SegmentFileName(base: base, kind: .positionIndex).description
+        guard let entries = PositionIndexFile.readValidPrefix(fileSystem, path: joinPath(directory, index), base: base)?.entries,
+              let last = entries.last
+        else { return }
+        let name = SegmentFileName(base: base, kind: .log).description
+        throw .corruption(
+            "\(name) is missing, but its position index \(index) records synced records from position \(base) to at least \(base.advanced(by: UInt64(last.relativePosition)))",
+            file: name, offset: 0)
     }
 
     /// Removes a last segment whose header is incomplete and that holds nothing else, left by
@@ -198,11 +266,33 @@ struct LogRecovery {
                 report.indexesRebuilt.append(SegmentFileName(base: base, kind: .positionIndex).description)
                 index = PositionIndexFile.mapComplete(fileSystem, path: indexPath, base: base) ?? PositionIndex(base: base, entries: entries)
             }
+            try checkSegmentReaches(next, file: file, name: name, index: index!)
             return Segment(base: base, fileName: name, file: file, index: index!, dataEnd: try file.size(), nextPosition: next)
         } catch {
             file.close()
             throw error
         }
+    }
+
+    /// A full segment must end exactly where the next one begins; if it ends short, the
+    /// segments between are missing. Only the records after its last index entry are read (at
+    /// most one index interval). A scan stopped by bad bytes proves nothing about missing
+    /// segments: that damage is left to reads and `verify`, which report it with its offset.
+    private func checkSegmentReaches(_ next: LogPosition, file: any StorageFile, name: String, index: PositionIndex) throws(LogError) {
+        guard let last = index.last else {
+            throw .corruption("a full segment holds no index entry", file: name, offset: UInt64(Format.segmentHeaderBytes))
+        }
+        var lastPosition: LogPosition?
+        let outcome = try SegmentScanner(file: file, fileName: name).scan(from: UInt64(last.offset)) { (view, _) throws(LogError) in
+            lastPosition = view.position
+        }
+        guard outcome.stop == .endOfFile || outcome.stop == .endOfData, let lastPosition else { return }
+        guard lastPosition.advanced(by: 1) != next else { return }
+        let gap = lastPosition.advanced(by: 1) < next
+            ? "positions \(lastPosition.rawValue + 1) to \(next.rawValue - 1) are missing (a segment was lost)"
+            : "the segments overlap"
+        throw .corruption("records end at position \(lastPosition), but the next segment starts at \(next): \(gap)",
+                          file: name, offset: outcome.stopOffset)
     }
 
     func checkHeader(_ file: any StorageFile, name: String, base: LogPosition) throws(LogError) {

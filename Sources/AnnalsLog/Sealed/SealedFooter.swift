@@ -38,8 +38,14 @@ struct SealedFooter: Equatable, Sendable {
     var endPosition: LogPosition { basePosition.advanced(by: recordCount) }
     var blockIndexBytes: Int { Int(blockCount) * Format.sealedBlockIndexEntryBytes }
 
+    /// The footer's bytes. Pair assertion: the fields must satisfy every relation `decode`
+    /// checks, and the bytes must decode back to this footer.
     func encode() -> [UInt8] {
         precondition(recordCount > 0 && blockCount > 0, "a sealed segment holds at least one record")
+        precondition(basePosition >= .first, "a sealed segment starts at position 1 or later")
+        precondition(UInt64(blockCount) <= recordCount && recordCount <= UInt64(UInt32.max), "block and record counts agree")
+        precondition(firstTimestamp <= lastTimestamp, "timestamps never decrease")
+        precondition(blockIndexOffset == UInt64(Format.sealedHeaderBytes) + compressedBytes, "the block index follows the blocks")
         var bytes = [UInt8](repeating: 0, count: Format.sealedFooterBytes)
         bytes.withUnsafeMutableBytes { out in
             out.storeLE(Format.sealedFooterMagic, at: Layout.magic)
@@ -60,6 +66,8 @@ struct SealedFooter: Equatable, Sendable {
             out.storeLE(Format.sealedCodecLZ4Block, at: Layout.codec)
             out.storeLE(CRC32C.checksum(UnsafeRawBufferPointer(rebasing: out[0..<Layout.checksum])), at: Layout.checksum)
         }
+        let at = blockIndexOffset + UInt64(blockIndexBytes)
+        precondition(bytes.withUnsafeBytes { try? Self.decode($0, file: "", offset: at) } == self, "a sealed footer round-trips")
         return bytes
     }
 

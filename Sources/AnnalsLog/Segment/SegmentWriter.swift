@@ -86,7 +86,9 @@ final class SegmentWriter: @unchecked Sendable {
             }
             dataEnd += UInt64(buffer.count)
             buffer.reset()
+            precondition(dataEnd % UInt64(Format.recordAlignmentBytes) == 0, "records end 8-byte aligned")
         }
+        precondition(syncedEnd <= dataEnd, "the durable watermark never passes what was written")
         if sync && syncedEnd < dataEnd {
             do throws(LogError) { try segment.file.sync() } catch { throw .poisoned(error) }
             syncedEnd = dataEnd
@@ -110,6 +112,11 @@ final class SegmentWriter: @unchecked Sendable {
         guard indexEntriesInFile < entries.count else { return }
         let durable = entries[indexEntriesInFile...].prefix { UInt64($0.offset) < syncedEnd }
         guard !durable.isEmpty else { return }
+        // Pair assertion with recovery's read: the file only ever gains entries of synced
+        // records, each strictly after the one before it (the first is the first record).
+        let before = indexEntriesInFile > 0 ? entries[indexEntriesInFile - 1] : nil
+        PositionIndexFile.checkStrictlyIncreasing((before.map { [$0] } ?? []) + durable, isWhole: before == nil)
+        precondition(UInt64(durable.last!.offset) < syncedEnd, "only entries of synced records reach the index file")
         let bytes = PositionIndexFile.encode(Array(durable), base: segment.base)
         if (try? indexFile.write(at: PositionIndexFile.entryOffset(indexEntriesInFile), bytes)) != nil {
             indexEntriesInFile += durable.count
