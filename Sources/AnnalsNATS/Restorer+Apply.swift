@@ -30,7 +30,7 @@ extension Restorer {
         var parts: [StreamAppend] = []
         for event in events {
             let data = EventData(id: event.id, type: event.type, data: event.data, metadata: event.metadata,
-                                 timestamp: TimestampBridge.date(forNanoseconds: event.timestampNanoseconds))
+                                 timestampNanoseconds: event.timestampNanoseconds)
             if let last = parts.last, last.stream == event.stream {
                 parts[parts.count - 1].events.append(data)
             } else {

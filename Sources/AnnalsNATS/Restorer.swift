@@ -12,7 +12,7 @@ import Dispatch
 /// (a read replica on another node).
 ///
 /// The restored store holds the same events at the same positions, with the same ids, streams,
-/// versions, types, data, metadata and (to the millisecond; see `TimestampBridge`) timestamps.
+/// versions, types, data, metadata and timestamps (to the nanosecond).
 /// Where to resume is read from the restored store itself: its last event is looked up in the
 /// JetStream stream (by bisection over sequences) and its id compared, so a restart, a crash
 /// or a redelivery never applies an event twice, and a store of other origin is refused.

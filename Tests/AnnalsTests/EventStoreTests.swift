@@ -168,3 +168,19 @@ import AnnalsLog
         }
     }
 }
+
+extension EventStoreTests {
+    /// Proves an event stamped with an exact nanosecond time reads back with exactly that time
+    /// (a `Date` could not carry it), and the `Date` form agrees with it to its own precision.
+    @Test func nanosecondTimestampsAreStoredExactly() async throws {
+        try await withStore { store, _ in
+            let times: [Int64] = [1_764_000_000_123_456_789, 1_764_000_000_123_456_790, 1_764_000_001_000_000_001]
+            let events = times.map { EventData(type: "Imported", data: [1], timestampNanoseconds: $0) }
+            try await store.append(to: "imported", events)
+            let read = try await store.read(stream: "imported")
+            #expect(read.map(\.timestampNanoseconds) == times)
+            let viaDate = try #require(events[0].timestamp)
+            #expect(abs(EventStore.nanoseconds(viaDate) - times[0]) < 1_000)
+        }
+    }
+}

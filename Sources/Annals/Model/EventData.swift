@@ -13,17 +13,31 @@ public struct EventData: Sendable, Equatable {
     public var type: String
     public var data: [UInt8]
     public var metadata: [UInt8]
-    /// The time to record for the event, for importing or backdating history; nil means the
-    /// commit time. The log keeps time non-decreasing: it stores the later of this and the
-    /// previous record's timestamp, so write backdated history in time order.
-    public var timestamp: Date?
+    /// The time to record for the event, in nanoseconds since 1970-01-01 UTC, for importing or
+    /// backdating history; nil means the commit time. The log keeps time non-decreasing: it
+    /// stores the later of this and the previous record's timestamp, so write backdated history
+    /// in time order. Stored exactly, so a copied event keeps its original time to the nanosecond.
+    public var timestampNanoseconds: Int64?
+
+    /// `timestampNanoseconds` as a `Date` (a `Date` near today resolves about 240 ns, so setting
+    /// it rounds down to a nanosecond value on that grid).
+    public var timestamp: Date? {
+        get { timestampNanoseconds.map { Date(timeIntervalSince1970: Double($0) / 1_000_000_000) } }
+        set { timestampNanoseconds = newValue.map(EventStore.nanoseconds) }
+    }
 
     public init(id: UUID? = nil, type: String, data: [UInt8], metadata: [UInt8] = [], timestamp: Date? = nil) {
         self.id = id ?? UUIDv7.generate()
         self.type = type
         self.data = data
         self.metadata = metadata
-        self.timestamp = timestamp
+        self.timestampNanoseconds = timestamp.map(EventStore.nanoseconds)
+    }
+
+    /// An event stamped with an exact time in nanoseconds since 1970 (see `timestampNanoseconds`).
+    public init(id: UUID? = nil, type: String, data: [UInt8], metadata: [UInt8] = [], timestampNanoseconds: Int64) {
+        self.init(id: id, type: type, data: data, metadata: metadata)
+        self.timestampNanoseconds = timestampNanoseconds
     }
 
     /// An event whose data is `value` encoded as JSON, typed by the value's type name unless

@@ -123,7 +123,7 @@ extension StoreEngine {
             for event in request.events {
                 let version = head.nextVersion
                 entries.append(LogEntry(stream: name, eventType: event.type, streamVersion: version,
-                                        eventID: event.id.eventID, timestamp: event.timestamp.map(EventStore.nanoseconds),
+                                        eventID: event.id.eventID, timestamp: event.timestampNanoseconds,
                                         metadata: event.metadata, payload: event.data))
                 head.lastVersion = version
             }
