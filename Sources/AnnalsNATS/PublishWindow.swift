@@ -70,6 +70,9 @@ final class PublishWindow: Sendable {
             }
             switch result.outcome {
             case .stored(let sequence, _) where sequence == oldest.sequence:
+                // Progress first, under this lock: a drain that sees the window empty must
+                // also see the acknowledged position (a summary read right after it).
+                progress.acknowledge(position: oldest.position, sequence: oldest.sequence, published: true)
                 state.head += 1
                 return oldest
             case .stored(let sequence, let duplicate):
@@ -82,7 +85,6 @@ final class PublishWindow: Sendable {
             return nil
         }
         if let acknowledged {
-            progress.acknowledge(position: acknowledged.position, sequence: acknowledged.sequence, published: true)
             onAcknowledged?(AcknowledgedEvent(position: acknowledged.position.rawValue, sequence: acknowledged.sequence,
                                               timestampNanoseconds: acknowledged.timestampNanoseconds))
         }

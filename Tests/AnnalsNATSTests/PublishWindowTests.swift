@@ -32,6 +32,33 @@ import Testing
         #expect(progress.current.published == 3)
     }
 
+    /// Proves the progress holds a publish's position by the time the window shows it settled,
+    /// so a summary read right after `drain()` counts the last event (a one-shot replicate once
+    /// reported 19 of 20 events this way).
+    @Test func progressIsAcknowledgedBeforeTheWindowEmpties() async throws {
+        let progress = ReplicationProgress()
+        let window = PublishWindow(lastSequence: 0, capacity: 8, progress: progress, onAcknowledged: nil)
+        let events = try await events(2)
+        _ = events.map { window.record($0) }
+        // Each evaluation of the predicate records the progress it saw (nil: not empty yet).
+        let evaluations = WatchedState<[LogPosition?]>([])
+        let emptied = Task {
+            await window.state.wait(timeoutNanoseconds: 10_000_000_000) { state in
+                // Evaluated under the window's lock, at registration and at every update.
+                let seen = state.count == 0 ? progress.current.position : nil
+                evaluations.update { $0.append(seen) }
+                return seen != nil
+            }
+        }
+        // The second evaluation happens in the same lock hold that registers the waiter.
+        #expect(await evaluations.wait(timeoutNanoseconds: 10_000_000_000) { $0.count >= 2 })
+        for (index, event) in events.enumerated() {
+            window.handle(PublishResult(position: event.position, outcome: .stored(sequence: UInt64(index + 1), duplicate: false)))
+        }
+        #expect(await emptied.value)
+        #expect(evaluations.read { $0.last } == events[1].position)
+    }
+
     /// Proves a refused publish (wrong last sequence) fails the session and nothing after it
     /// counts as acknowledged, even a later "stored".
     @Test func refusedPublishFailsTheSession() async throws {
