@@ -32,6 +32,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         // Only AnnalsSQLite and the shop demo link GRDB; the core, Annals and the CLI do not.
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        // Server conventions (docs/OBSERVABILITY.md): metrics in the core and the store, spans and
+        // the `Service` conformances in the store and the replicator.
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         .systemLibrary(
@@ -51,6 +56,7 @@ let package = Package(
                 "Annals",
                 "CNATS",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strictSwift
         ),
@@ -68,6 +74,7 @@ let package = Package(
                 "CLZ4",
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
             ],
             swiftSettings: strictSwift
         ),
@@ -76,6 +83,9 @@ let package = Package(
             dependencies: [
                 "AnnalsLog",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strictSwift
         ),
@@ -147,7 +157,13 @@ let package = Package(
         ),
         .testTarget(
             name: "AnnalsTests",
-            dependencies: ["Annals", "AnnalsLog", "AnnalsTestSupport", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "Annals", "AnnalsLog", "AnnalsTestSupport", .product(name: "Logging", package: "swift-log"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+                .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: strictSwift
         ),
         .testTarget(

@@ -1,5 +1,6 @@
 import AnnalsLog
 import Synchronization
+public import ServiceLifecycle
 
 /// Keeps a `Projection` up to date: catches up from its checkpoint by scanning the log, then
 /// follows live appends through a subscription, applying events in batches.
@@ -10,6 +11,10 @@ import Synchronization
 /// let task = Task { try await runner.run() }  // and then live, until cancelled
 /// print(try await runner.status().lag)
 /// ```
+///
+/// The runner is a `Service` (swift-service-lifecycle): in a `ServiceGroup` its `run()` stops at
+/// graceful shutdown after the batch in progress is applied and its checkpoint saved. List it
+/// after the store, so that the group stops it before it closes the store.
 public final class ProjectionRunner<P: Projection>: Sendable {
     public let store: EventStore
     public let projection: P
@@ -23,30 +28,34 @@ public final class ProjectionRunner<P: Projection>: Sendable {
     /// on through long runs of skipped events.
     static var scanRecordsMax: Int { 16_384 }
 
+    /// Metric handles labelled with the projection's type name; nil when no backend is there.
+    let metrics: ProjectionMetrics?
+
     public init(store: EventStore, projection: P, filter: EventFilter = .all, batchEvents: Int = ProjectionRunner.batchEventsDefault) {
         precondition(batchEvents > 0, "a batch holds at least one event")
         self.store = store
         self.projection = projection
         self.filter = filter
         self.batchEvents = batchEvents
+        self.metrics = store.engine.metrics?.projection(String(describing: P.self))
     }
 
     /// Applies every event committed before the call and not yet in the projection. Returns
-    /// how many events were applied.
+    /// how many events were applied. Stops early, between batches, when the task is cancelled.
     @discardableResult
     public func catchUp() async throws -> Int {
         let engine = store.engine
         let end = LogPosition(engine.visibleEnd.load(ordering: .acquiring))
         var position = try await projection.checkpoint().map { $0.advanced(by: 1) } ?? .first
         var applied = 0
-        while position < end {
+        while position < end, !Task.isCancelled {
             let (from, filter, batch) = (position, self.filter, batchEvents)
             let (events, next) = try await BlockingExecutor.shared.run { () throws(EventStoreError) in
                 try engine.scan(from: from, end: end, filter: filter, maxEvents: batch, maxRecords: Self.scanRecordsMax)
             }
             precondition(next > position, "a scan before the end always moves on")
             if !events.isEmpty || next >= end {
-                try await projection.apply(events, through: LogPosition(next.rawValue - 1))
+                try await apply(events, through: LogPosition(next.rawValue - 1))
             }
             applied += events.count
             position = next
@@ -54,14 +63,20 @@ public final class ProjectionRunner<P: Projection>: Sendable {
         return applied
     }
 
-    /// Catches up, then applies live appends as they commit, until the task is cancelled or
-    /// the store closes.
+    /// Catches up, then applies live appends as they commit, until the task is cancelled, a
+    /// graceful shutdown of its `ServiceGroup` begins, or the store closes. Either way it stops
+    /// between batches: the batch being applied finishes, with its checkpoint.
     public func run() async throws {
+        try await cancelWhenGracefulShutdown { [self] in try await follow() }
+    }
+
+    private func follow() async throws {
         try await catchUp()
+        if Task.isCancelled { return }
         let start = try await projection.checkpoint().map { $0.advanced(by: 1) } ?? .first
         var events = try store.subscribe(from: .position(start), filter: filter).makeAsyncIterator()
-        while let batch = try await events.nextBatch(maxEvents: batchEvents) {
-            try await projection.apply(batch.events, through: batch.through)
+        while !Task.isCancelled, let batch = try await events.nextBatch(maxEvents: batchEvents) {
+            try await apply(batch.events, through: batch.through)
         }
     }
 
@@ -80,3 +95,5 @@ public final class ProjectionRunner<P: Projection>: Sendable {
         return ProjectionStatus(checkpoint: try await projection.checkpoint(), head: head)
     }
 }
+
+extension ProjectionRunner: Service {}

@@ -1,4 +1,5 @@
 public import AnnalsLog
+public import Tracing
 
 /// How an `EventStore` is opened.
 public struct EventStoreOptions: Sendable {
@@ -10,6 +11,13 @@ public struct EventStoreOptions: Sendable {
     /// Test hook: replaces the stream hash, for example with a constant to force every stream
     /// into one hash bucket. Index files made with it are marked and rebuilt without it.
     public var streamHashForTesting: (@Sendable (String) -> UInt64)?
+
+    /// The tracer for the store's spans (append, read, projection batch) and for the span
+    /// context carried in appended events' metadata (docs/OBSERVABILITY.md); nil means the
+    /// tracer bootstrapped in `InstrumentationSystem` when the store opens. With neither, no
+    /// span is made and nothing is added to metadata. Metrics are set in `log`
+    /// (`LogOptions.metricsFactory`).
+    public var tracer: (any Tracer)?
 
     /// Test hook: the commit thread waits for a full segment's index files to be written
     /// before it goes on, so a seeded fault test replays the same file-system steps every run.
@@ -26,6 +34,12 @@ public struct EventStoreOptions: Sendable {
         self.log = log
         self.subscriptionBufferEvents = subscriptionBufferEvents
         self.streamHashForTesting = streamHashForTesting
+    }
+
+    /// The tracer spans go to, or nil when it is the no-op one (nothing bootstrapped or given).
+    var resolvedTracer: (any Tracer)? {
+        let tracer = self.tracer ?? InstrumentationSystem.tracer
+        return tracer is NoOpTracer ? nil : tracer
     }
 
     var streamHash: StreamHash {

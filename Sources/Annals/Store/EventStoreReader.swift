@@ -16,33 +16,43 @@ public struct EventStoreReader: Sendable {
     public func read(
         stream: StreamName, from version: UInt64? = nil, direction: ReadDirection = .forward, limit: Int = .max
     ) throws(EventStoreError) -> [RecordedEvent] {
-        try engine.readStream(stream, from: version, direction: direction, limit: limit)
+        try engine.observeRead(.stream) { () throws(EventStoreError) in
+            try engine.readStream(stream, from: version, direction: direction, limit: limit)
+        }
     }
 
     /// See `EventStore.read(stream:asOf:)`.
     public func read(stream: StreamName, asOf date: Date) throws(EventStoreError) -> [RecordedEvent] {
-        let end = try engine.firstPosition(atOrAfter: EventStore.nanoseconds(date) &+ 1)
-        let events = try engine.readStream(stream, from: nil, direction: .forward, limit: .max)
-        guard let end else { return events }
-        return events.filter { $0.position < end }
+        try engine.observeRead(.stream) { () throws(EventStoreError) in
+            let end = try engine.firstPosition(atOrAfter: EventStore.nanoseconds(date) &+ 1)
+            let events = try engine.readStream(stream, from: nil, direction: .forward, limit: .max)
+            guard let end else { return events }
+            return events.filter { $0.position < end }
+        }
     }
 
     /// See `EventStore.readAll(from:direction:limit:)`.
     public func readAll(
         from position: LogPosition = .first, direction: ReadDirection = .forward, limit: Int = .max
     ) throws(EventStoreError) -> [RecordedEvent] {
-        try engine.readAll(from: position, direction: direction, limit: limit)
+        try engine.observeRead(.all) { () throws(EventStoreError) in
+            try engine.readAll(from: position, direction: direction, limit: limit)
+        }
     }
 
     /// See `EventStore.read(filter:from:limit:)`.
     public func read(filter: EventFilter, from position: LogPosition = .first, limit: Int = .max) throws(EventStoreError) -> [RecordedEvent] {
-        let end = LogPosition(engine.visibleEnd.load(ordering: .acquiring))
-        return try engine.scan(from: position, end: end, filter: filter, maxEvents: limit, maxRecords: .max).events
+        try engine.observeRead(.filter) { () throws(EventStoreError) in
+            let end = LogPosition(engine.visibleEnd.load(ordering: .acquiring))
+            return try engine.scan(from: position, end: end, filter: filter, maxEvents: limit, maxRecords: .max).events
+        }
     }
 
     /// See `EventStore.firstPosition(atOrAfter:)`.
     public func firstPosition(atOrAfter date: Date) throws(EventStoreError) -> LogPosition? {
-        try engine.firstPosition(atOrAfter: EventStore.nanoseconds(date))
+        try engine.observeRead(.time) { () throws(EventStoreError) in
+            try engine.firstPosition(atOrAfter: EventStore.nanoseconds(date))
+        }
     }
 
     /// What the store knows of `stream` without reading it, or nil if it was never written.

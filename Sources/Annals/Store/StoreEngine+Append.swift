@@ -14,6 +14,12 @@ extension StoreEngine {
     /// thread, in commit order, so no check can interleave with another append's write. The
     /// caller awaits a continuation; no thread waits for it.
     func append(_ requests: [StreamAppend]) async throws(EventStoreError) -> MultiAppendResult {
+        if metrics == nil && tracer == nil { return try await appendUnobserved(requests) }
+        return try await appendObserved(requests)
+    }
+
+    /// `append` without metrics or a span (StoreEngine+Observed wraps it in them).
+    func appendUnobserved(_ requests: [StreamAppend]) async throws(EventStoreError) -> MultiAppendResult {
         let ids = try Self.validate(requests)
         switch try await submit(.events(requests), ids: ids) {
         case .written(let entries, let batch):

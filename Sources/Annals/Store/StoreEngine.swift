@@ -1,6 +1,7 @@
 import AnnalsLog
 import Dispatch
 import Synchronization
+import Tracing
 
 /// The core of the stream layer: stream heads, per-segment indexes and the indexed watermark.
 ///
@@ -45,10 +46,16 @@ final class StoreEngine: @unchecked Sendable {
     /// `watermark`, readable without the lock (subscribers poll it).
     let visibleEnd: Atomic<UInt64>
     let signal = CommitSignal()
+    /// Metric handles, nil when no metrics backend is there (docs/OBSERVABILITY.md).
+    let metrics: StoreMetrics?
+    /// The tracer for append, read and projection spans, nil when none is bootstrapped or given.
+    let tracer: (any Tracer)?
 
     init(log: Log, options: EventStoreOptions) {
         self.log = log
         self.options = options
+        self.metrics = StoreMetrics.make(options.log)
+        self.tracer = options.resolvedTracer
         self.hash = options.streamHash
         self.watermark = log.nextPosition
         self.visibleEnd = Atomic(log.nextPosition.rawValue)
@@ -67,6 +74,7 @@ final class StoreEngine: @unchecked Sendable {
             try? log.close()
             throw EventStoreError(error)
         }
+        engine.metrics?.noteOpen(engine.report)
         return engine
     }
 

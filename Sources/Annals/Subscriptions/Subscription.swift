@@ -75,6 +75,11 @@ public struct Subscription: AsyncSequence, Sendable {
                 }
                 precondition(next > cursor, "a read past the cursor always moves it")
                 self.cursor = next
+                // Positions committed but not yet read past, once per refill (not per event).
+                if let metrics = engine.metrics {
+                    let head = engine.visibleEnd.load(ordering: .relaxed)
+                    metrics.noteSubscriptionLag(head > next.rawValue ? head - next.rawValue : 0)
+                }
                 buffer = events
                 index = 0
                 return true

@@ -121,6 +121,14 @@ enum PositionIndexFile {
             return entry
         }
 
+        /// Notes the segment's last record even off the interval grid (at a clean close), so
+        /// that the next open finds the end of the data without scanning. No-op if it has one.
+        mutating func noteLast(relativePosition: UInt32, offset: UInt64) {
+            if let last = entries.last, UInt64(last.offset) >= offset { return }
+            entries.append(PositionIndexEntry(relativePosition: relativePosition, offset: UInt32(offset)))
+            nextIndexedOffset = offset + UInt64(Format.positionIndexIntervalBytes)
+        }
+
         /// Forgets entries added after the first `count` (their records were never written).
         mutating func truncate(to count: Int) {
             precondition(count <= entries.count, "cannot truncate to more entries than exist")

@@ -44,15 +44,16 @@ struct ActiveSegmentRecovery {
         // at a valid record with its position.
         let startsRight = trusted.first.map { $0.relativePosition == 0 && $0.offset == UInt32(Format.segmentHeaderBytes) } ?? true
         if !startsRight { trusted = [] }
-        if let last = trusted.last, !(try recordMatches(file, entry: last, fileSize: fileSize)) {
-            trusted = []
-        }
+        // Where the record at the last trusted entry ends: what follows is the unvouched tail.
+        var trustedEnd = trusted.last == nil ? nil : try recordEnd(file, entry: trusted.last!, fileSize: fileSize)
+        if trustedEnd == nil { trusted = [] }
         var distrusted = trusted.isEmpty && !(indexed?.entries.isEmpty ?? true)
         var scan = try scanTail(file, trusted: trusted)
         if scan.lastKept == nil && scan.start > UInt64(Format.segmentHeaderBytes) {
             // A trusted record must end a batch somewhere after it; since none does, the index
             // cannot be right. Fall back to scanning the whole segment.
             trusted = []
+            trustedEnd = nil
             distrusted = true
             scan = try scanTail(file, trusted: [])
         }
@@ -80,9 +81,9 @@ struct ActiveSegmentRecovery {
         }
         if mustSync { try file.sync() }
         report.recordsRecovered = scan.outcome.recordsThroughLastBatchEnd
-        report.bytesScanned = fileSize - scan.start
-        // The scan restarts at the last trusted entry and notes it again: keep one copy.
-        let entries = Array(trusted.dropLast()) + scan.entries.filter { UInt64($0.offset) < keptEnd }
+        report.bytesScanned = fileSize - max(scan.start, min(trustedEnd ?? 0, fileSize))
+        // The scan restarts at the last trusted entry, already noted (see `scanTail`).
+        let entries = trusted + scan.entries.filter { UInt64($0.offset) < keptEnd }
         PositionIndexFile.checkStrictlyIncreasing(entries)
         if indexed == nil || distrusted || !indexed!.complete || indexed!.entries.count != entries.count {
             try PositionIndexFile.writeComplete(fileSystem, directory: directory, base: base, entries: entries)
@@ -131,24 +132,28 @@ struct ActiveSegmentRecovery {
         return header
     }
 
-    /// True when a valid record with the entry's position starts at the entry's offset.
-    private func recordMatches(_ file: any StorageFile, entry: PositionIndexEntry, fileSize: UInt64) throws(LogError) -> Bool {
+    /// Where the record at the entry's offset ends, if a valid record with the entry's position
+    /// starts there; nil otherwise.
+    private func recordEnd(_ file: any StorageFile, entry: PositionIndexEntry, fileSize: UInt64) throws(LogError) -> UInt64? {
         let offset = UInt64(entry.offset)
-        guard offset >= UInt64(Format.segmentHeaderBytes), offset + UInt64(Format.recordHeaderBytes) <= fileSize else { return false }
+        guard offset >= UInt64(Format.segmentHeaderBytes), offset + UInt64(Format.recordHeaderBytes) <= fileSize else { return nil }
         var expected = base.advanced(by: UInt64(entry.relativePosition))
         var matched = false
         var scanner = SegmentScanner(file: file, fileName: name)
         scanner.stopAfterFirst = true
-        _ = try scanner.scan(from: offset) { (view, _) throws(LogError) in
+        let outcome = try scanner.scan(from: offset) { (view, _) throws(LogError) in
             matched = view.position == expected
             expected = .beforeFirst
         }
-        return matched
+        return matched ? outcome.stopOffset : nil
     }
 
     private func scanTail(_ file: any StorageFile, trusted: [PositionIndexEntry]) throws(LogError) -> TailScan {
         let start = trusted.last.map { UInt64($0.offset) } ?? UInt64(Format.segmentHeaderBytes)
-        var builder = PositionIndexFile.Builder(existing: Array(trusted.dropLast()))
+        // Seeded with every trusted entry, the last included: a clean close gives the last
+        // record an entry of its own (`SegmentWriter.close`), off the interval grid, which
+        // re-noting it from the entry before could not reproduce.
+        var builder = PositionIndexFile.Builder(existing: trusted)
         let alreadyIndexed = builder.entries.count
         var expected = trusted.last.map { base.advanced(by: UInt64($0.relativePosition)) } ?? base
         var lastKept: (LogPosition, Int64)?
@@ -160,7 +165,9 @@ struct ActiveSegmentRecovery {
                 misnumbered = true
                 throw .corruption("expected position \(expected), found \(view.position)", file: name, offset: offset)
             }
-            builder.note(relativePosition: UInt32(view.position.rawValue - base.rawValue), offset: offset)
+            if offset != start || trusted.isEmpty {
+                builder.note(relativePosition: UInt32(view.position.rawValue - base.rawValue), offset: offset)
+            }
             lastSeen = (view.position, view.timestamp)
             if view.endsBatch { lastKept = lastSeen }
             expected = expected.advanced(by: 1)

@@ -12,6 +12,9 @@ extension Log {
         var syncAtEnd = options.durability == .always
         /// Requests encoded (or waiting with nothing to write) since the last flush.
         var written: [(request: CommitRequest, batch: AppendedBatch?)] = []
+        // For the metrics, noted once per group (docs/OBSERVABILITY.md).
+        var (recordsEncoded, bytesEncoded) = (0, 0)
+        defer { metrics?.noteGroup(requests: group.count, records: recordsEncoded, bytes: bytesEncoded) }
         var next = 0
         while next < group.count {
             let request = group[next]
@@ -54,6 +57,8 @@ extension Log {
                 continue
             }
             written.append((request, writer.encode(entries, now: now)))
+            recordsEncoded += entries.count
+            bytesEncoded += paddedBytes
         }
         do throws(WriterFailure) {
             try writer.flush(sync: syncAtEnd)

@@ -37,14 +37,17 @@ public final class Log: @unchecked Sendable {
     let sealMutex = PosixMutex()
     /// Set once at open under `.background` sealing.
     private(set) var sealer: BackgroundSealer?
+    /// Metric handles, nil when no metrics backend is there (docs/OBSERVABILITY.md).
+    let metrics: LogMetrics?
 
     /// Opens (creating if needed) the store in `directory`, recovering from any crash.
     /// Fails with `.conflict` when another process has it open.
     public static func open(directory: String, options: LogOptions = LogOptions()) throws(LogError) -> Log {
         try options.validate()
-        let cache = BlockCache(capacityBytes: options.blockCacheBytes)
+        let metrics = LogMetrics.make(options)
+        let cache = BlockCache(capacityBytes: options.blockCacheBytes, metrics: metrics)
         let recovered = try LogRecovery(directory: directory, options: options, blockCache: cache).recover()
-        let log = Log(directory: directory, options: options, recovered: recovered, blockCache: cache)
+        let log = Log(directory: directory, options: options, recovered: recovered, blockCache: cache, metrics: metrics)
         if options.sealing == .background {
             log.sealer = BackgroundSealer(log: log)
             log.sealer?.schedule()  // full raw segments left by an earlier run
@@ -52,8 +55,11 @@ public final class Log: @unchecked Sendable {
         return log
     }
 
-    private init(directory: String, options: LogOptions, recovered: LogRecovery.Result, blockCache: BlockCache) {
+    private init(directory: String, options: LogOptions, recovered: LogRecovery.Result, blockCache: BlockCache, metrics: LogMetrics?) {
         self.blockCache = blockCache
+        self.metrics = metrics
+        metrics?.noteRecovery(recovered.report)
+        recovered.writer.metrics = metrics
         self.directory = directory
         self.options = options
         self.fileSystem = options.fileSystem

@@ -1,4 +1,5 @@
 public import Logging
+public import CoreMetrics
 
 /// When an append is acknowledged, and so what a crash can lose (docs/DURABILITY.md).
 public enum Durability: Sendable, Equatable, CustomStringConvertible {
@@ -53,6 +54,14 @@ public struct LogOptions: Sendable {
     public var blockCacheBytes: Int
     /// 0 seals with plain LZ4; 1...12 with LZ4HC at that level (slower, smaller).
     public var sealCompressionLevel: Int
+    /// Where the log's and the store's metrics go (docs/OBSERVABILITY.md); nil means the
+    /// factory bootstrapped in `MetricsSystem` when the store opens. With neither, nothing is
+    /// recorded and the hot paths skip even the clock reads. Handles are made once, at open:
+    /// bootstrap metrics before opening the store.
+    public var metricsFactory: (any MetricsFactory)?
+    /// Dimensions added to every metric of this store, after the metric's own, for example
+    /// `[("store", "orders")]` when a process opens several stores.
+    public var metricsDimensions: [(String, String)] = []
 
     public init(
         durability: Durability = .always,

@@ -7,7 +7,9 @@ public struct RecoveryReport: Sendable, Equatable {
     public var segments = 0
     /// Records found valid in the scanned tail of the active segment.
     public var recordsRecovered = 0
-    /// Bytes of the scanned tail.
+    /// Bytes of the scanned tail: those after the last record the position index vouches for,
+    /// which recovery had to check record by record. 0 after a clean close, which gives the
+    /// last record an index entry.
     public var bytesScanned: UInt64 = 0
     /// Bytes cut from the end of the active segment: a torn write or an incomplete batch.
     public var bytesDropped: UInt64 = 0

@@ -27,15 +27,18 @@ final class BlockCache: @unchecked Sendable {
     }
 
     let capacityBytes: Int
+    /// Counts hits and misses of `block(for:)`; nil when no metrics backend is there.
+    private let metrics: LogMetrics?
     private let mutex = PosixMutex()
     private var table: [Key: Node] = [:]
     private var head: Node?  // most recently used
     private var tail: Node?  // least recently used
     private var heldBytes = 0
 
-    init(capacityBytes: Int) {
+    init(capacityBytes: Int, metrics: LogMetrics? = nil) {
         precondition(capacityBytes >= 0, "cache bound must not be negative")
         self.capacityBytes = capacityBytes
+        self.metrics = metrics
     }
 
     /// Decoded bytes held now; never more than `capacityBytes`.
@@ -44,12 +47,14 @@ final class BlockCache: @unchecked Sendable {
 
     /// The cached block for `key`, marked most recently used.
     func block(for key: Key) -> DecodedBlock? {
-        mutex.withLock {
+        let found: DecodedBlock? = mutex.withLock {
             guard let node = table[key] else { return nil }
             unlink(node)
             pushFront(node)
             return node.block
         }
+        metrics?.noteCacheLookup(hit: found != nil)
+        return found
     }
 
     /// Caches `block`, evicting least recently used blocks until it fits.

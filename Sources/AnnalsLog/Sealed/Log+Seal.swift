@@ -25,7 +25,9 @@ extension Log {
         var reports: [SealReport] = []
         while let raw = nextSealable() {
             try checkReadable()
+            let started = metrics == nil ? 0 : monotonicNanoseconds()
             let report = try seal(raw)
+            if let metrics { metrics.noteSeal(nanoseconds: monotonicNanoseconds() &- started) }
             reports.append(report)
             progress?(report)
         }

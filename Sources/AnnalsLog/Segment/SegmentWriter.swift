@@ -18,6 +18,8 @@ final class SegmentWriter: @unchecked Sendable {
     /// recovery can trust every entry it finds there.
     private var indexEntriesInFile: Int
     private let buffer = WriteBuffer()
+    /// Times each fdatasync; set once by the log before the first commit (nil: no backend).
+    var metrics: LogMetrics?
     /// State to restore if the pending group's write fails.
     private var groupStart: (nextPosition: LogPosition, lastTimestamp: Int64, indexEntries: Int)
 
@@ -90,7 +92,9 @@ final class SegmentWriter: @unchecked Sendable {
         }
         precondition(syncedEnd <= dataEnd, "the durable watermark never passes what was written")
         if sync && syncedEnd < dataEnd {
+            let started = metrics == nil ? 0 : monotonicNanoseconds()
             do throws(LogError) { try segment.file.sync() } catch { throw .poisoned(error) }
+            if let metrics { metrics.noteSync(nanoseconds: monotonicNanoseconds() &- started) }
             syncedEnd = dataEnd
             writeDurableIndexEntries()
         }
@@ -190,8 +194,24 @@ final class SegmentWriter: @unchecked Sendable {
     /// Syncs everything written and closes the files.
     func close() throws(WriterFailure) {
         try flush(sync: true)
+        indexLastRecord()
         try? indexFile.sync()
         indexFile.close()
+    }
+
+    /// Gives the last record, synced by now, an index entry of its own, so that the next open
+    /// finds where the data ends without scanning a tail (`RecoveryReport.bytesScanned` 0).
+    /// Best effort: the index is derived, so a failure only costs that scan.
+    private func indexLastRecord() {
+        guard let lastEntry = indexBuilder.entries.last, syncedEnd == dataEnd else { return }
+        var last: (position: LogPosition, offset: UInt64)?
+        let scanner = SegmentScanner(file: segment.file, fileName: segment.fileName)
+        let scanned = try? scanner.scan(from: UInt64(lastEntry.offset)) { (view, offset) throws(LogError) in
+            last = (view.position, offset)
+        }
+        guard scanned?.stopOffset == dataEnd, let last, last.position.advanced(by: 1) == nextPosition else { return }
+        indexBuilder.noteLast(relativePosition: UInt32(last.position.rawValue - segment.base.rawValue), offset: last.offset)
+        writeDurableIndexEntries()
     }
 }
 
