@@ -92,11 +92,15 @@ final class LoadLedger: Sendable {
             return ledger.count >= 400 && applied != nil
         }
         try #require(flowing, "the load never got going")
+        print("DIAG sigterm at", ledger.count, Date())
         kill(getpid(), SIGTERM)
 
         try await running.value
+        print("DIAG group done", Date())
         for appender in appenders { await appender.value }
+        print("DIAG appenders done", Date())
         let delivered = try await subscriber.value
+        print("DIAG subscriber done", Date())
 
         #expect(ledger.endings == Array(repeating: "closed", count: 8))
         #expect(delivered == (1...UInt64(delivered.count)).map { LogPosition($0) }, "the subscription has no gap")
