@@ -7,7 +7,7 @@ import Testing
 
 /// Every metric in docs/OBSERVABILITY.md, checked against swift-metrics' test backend, given
 /// through `LogOptions.metricsFactory` (no global bootstrap, so suites can run side by side).
-@Suite(.timeLimit(.minutes(1))) struct MetricsTests {
+@Suite(.timeLimit(.minutes(5))) struct MetricsTests {
     static let store = [("store", "metrics-test")]
 
     static func options(_ metrics: TestMetrics, segmentBytes: Int = 4096) -> EventStoreOptions {

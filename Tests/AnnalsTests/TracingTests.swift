@@ -9,7 +9,7 @@ import AnnalsLog
 /// Spans around appends, reads and projection batches, and the append's span context carried
 /// to consumers in the event's metadata, checked with swift-distributed-tracing's in-memory
 /// tracer given through `EventStoreOptions.tracer` (no global bootstrap).
-@Suite(.timeLimit(.minutes(1))) struct TracingTests {
+@Suite(.timeLimit(.minutes(5))) struct TracingTests {
     static func options(_ tracer: InMemoryTracer) -> EventStoreOptions {
         var options = Fixtures.fast()
         options.tracer = tracer
