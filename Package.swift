@@ -183,7 +183,10 @@ let package = Package(
         ),
         .testTarget(
             name: "AnnalsNATSTests",
-            dependencies: ["Annals", "AnnalsNATS", "AnnalsTestSupport", "CNATS"],
+            dependencies: [
+                "Annals", "AnnalsNATS", "AnnalsTestSupport", "CNATS",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: strictSwift
         ),
         .testTarget(
