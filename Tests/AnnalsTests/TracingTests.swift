@@ -9,6 +9,15 @@ import AnnalsLog
 /// Spans around appends, reads and projection batches, and the append's span context carried
 /// to consumers in the event's metadata, checked with swift-distributed-tracing's in-memory
 /// tracer given through `EventStoreOptions.tracer` (no global bootstrap).
+/// A projection that opens a span of its own in each batch, to show where it nests.
+struct SpanningProjection: Projection {
+    let tracer: InMemoryTracer
+
+    func checkpoint() -> LogPosition? { nil }
+    func apply(_ events: [RecordedEvent], through: LogPosition) { tracer.startSpan("write rows").end() }
+    func reset() {}
+}
+
 @Suite(.timeLimit(.minutes(5))) struct TracingTests {
     static func options(_ tracer: InMemoryTracer) -> EventStoreOptions {
         var options = Fixtures.fast()
@@ -71,6 +80,12 @@ import AnnalsLog
             let linked = batch.links.compactMap { $0.context.inMemorySpanContext?.spanID }
             #expect(linked.contains(appends[1].spanID))
             #expect(batch.attributes["annals.events"]?.toSpanAttribute() == .int64(3))
+
+            let spanning = ProjectionRunner(store: store, projection: SpanningProjection(tracer: tracer))
+            #expect(try await spanning.catchUp() == 3)
+            let inner = try #require(Self.spans(tracer, "write rows").first)
+            let outer = try #require(Self.spans(tracer, "annals.projection.apply").last)
+            #expect(inner.parentSpanID == outer.spanID, "the projection's own spans nest under the batch span")
         }
     }
 

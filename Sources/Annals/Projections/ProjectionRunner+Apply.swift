@@ -16,8 +16,12 @@ extension ProjectionRunner {
         let started = metrics == nil ? 0 : monotonicNanoseconds()
         let span = store.engine.tracer.map { tracer in startSpan(tracer, events, through: through) }
         let projection = self.projection
+        // The batch span is the current one inside `apply`, so the projection's own spans nest under it.
+        let context = span?.context ?? ServiceContext.current
         do {
-            try await Task { try await projection.apply(events, through: through) }.value
+            try await Task {
+                try await ServiceContext.$current.withValue(context) { try await projection.apply(events, through: through) }
+            }.value
         } catch {
             span?.recordError(error)
             span?.setStatus(SpanStatus(code: .error))
