@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # What metrics and tracing cost when no backend and no tracer is bootstrapped (issue 14: within
 # 2%). Builds observability_cost/main.swift in release twice, against BASE (default: the commit
-# before the observability work, `git merge-base HEAD main`) and against the working tree, then
-# runs the two alternately ROUNDS times and prints, per measure, the median of each, the ratio
-# and the spread (min..max) of each side, as a markdown table.
+# before the one that added Sources/AnnalsLog/Observability/LogMetrics.swift) and against the
+# working tree, then runs the two alternately ROUNDS times and prints, per measure, the median
+# of each, the ratio and the spread (min..max) of each side, as a markdown table.
 #
 #   observability_cost.sh [--base REF] [--rounds N] [--events N] [--reads N]
 set -euo pipefail
@@ -20,7 +20,11 @@ while [ $# -gt 0 ]; do
         *) echo "usage: observability_cost.sh [--base REF] [--rounds N] [--events N] [--reads N]" >&2; exit 2 ;;
     esac
 done
-base=${base:-$(git -C "$repo" merge-base HEAD main)}
+# Default base: the commit before the one that added the core's metric handles.
+if [ -z "$base" ]; then
+    first=$(git -C "$repo" log --diff-filter=A --format=%H -- Sources/AnnalsLog/Observability/LogMetrics.swift | tail -1)
+    base="$first^"
+fi
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/annals-obs-cost-XXXXXX")
 trap 'rm -rf "$scratch"' EXIT
 
