@@ -6,20 +6,28 @@
 # measure, the median of each, the ratio and the spread (min..max) of each side, as a markdown
 # table.
 #
+# --instructions counts instructions instead, with valgrind's callgrind, which a busy machine
+# does not disturb: each phase runs at two sizes on each side, and the difference divided by
+# the difference in operations is the cost of one operation, setup excluded. --scratch DIR
+# keeps the builds and trees there and reuses them (for reruns with the same refs).
+#
 #   observability_cost.sh [--base REF] [--new REF] [--rounds N] [--events N] [--reads N]
+#                         [--instructions] [--scratch DIR]
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(git -C "$here" rev-parse --show-toplevel)
-base="" new="" rounds=7 events=200000 reads=200000
+base="" new="" rounds=7 instructions="" keep="" events=200000 reads=200000
 while [ $# -gt 0 ]; do
     case "$1" in
         --base) base="$2"; shift 2 ;;
         --new) new="$2"; shift 2 ;;
+        --instructions) instructions=yes; shift ;;
+        --scratch) keep="$2"; shift 2 ;;
         --rounds) rounds="$2"; shift 2 ;;
         --events) events="$2"; shift 2 ;;
         --reads) reads="$2"; shift 2 ;;
-        *) echo "usage: observability_cost.sh [--base REF] [--new REF] [--rounds N] [--events N] [--reads N]" >&2; exit 2 ;;
+        *) echo "usage: observability_cost.sh [--base REF] [--new REF] [--rounds N] [--events N] [--reads N] [--instructions] [--scratch DIR]" >&2; exit 2 ;;
     esac
 done
 # Default base: the commit before the one that added the core's metric handles.
@@ -27,17 +35,29 @@ if [ -z "$base" ]; then
     first=$(git -C "$repo" log --diff-filter=A --format=%H -- Sources/AnnalsLog/Observability/LogMetrics.swift | tail -1)
     base="$first^"
 fi
-scratch=$(mktemp -d "${TMPDIR:-/tmp}/annals-obs-cost-XXXXXX")
-trap 'rm -rf "$scratch"' EXIT
+if [ -n "$keep" ]; then
+    scratch="$keep"
+    mkdir -p "$scratch"
+else
+    scratch=$(mktemp -d "${TMPDIR:-/tmp}/annals-obs-cost-XXXXXX")
+    trap 'rm -rf "$scratch"' EXIT
+fi
 
 # The base tree as it was at BASE; the new one is the working tree itself, or NEW.
-mkdir -p "$scratch/base-tree"
-git -C "$repo" archive "$base" | tar -x -C "$scratch/base-tree"
+# A kept scratch directory keeps its trees too (their files' times decide what SwiftPM rebuilds):
+# reuse one only with the same refs.
+rm -f "$scratch/results"
+if [ ! -d "$scratch/base-tree" ]; then
+    mkdir -p "$scratch/base-tree"
+    git -C "$repo" archive "$base" | tar -x -C "$scratch/base-tree"
+fi
 new_tree="$repo"
 if [ -n "$new" ]; then
     new_tree="$scratch/new-tree"
-    mkdir -p "$new_tree"
-    git -C "$repo" archive "$new" | tar -x -C "$new_tree"
+    if [ ! -d "$new_tree" ]; then
+        mkdir -p "$new_tree"
+        git -C "$repo" archive "$new" | tar -x -C "$new_tree"
+    fi
 fi
 
 make_package() {  # $1: package dir, $2: Annals tree
@@ -57,6 +77,33 @@ PACKAGE
 }
 make_package "$scratch/base" "$scratch/base-tree"
 make_package "$scratch/new" "$new_tree"
+
+if [ -n "$instructions" ]; then
+    command -v valgrind >/dev/null || { echo "observability_cost.sh: --instructions needs valgrind" >&2; exit 1; }
+    # Instructions of one run under callgrind (every thread), read from its summary line.
+    count() {  # $1: side, then the program's arguments
+        local side="$1"; shift
+        valgrind --tool=callgrind --callgrind-out-file=/dev/null "$scratch/$side/.build/release/ObservabilityCost" "$@" 2>&1 >/dev/null |
+            sed -n 's/.*Collected : \([0-9]*\).*/\1/p'
+    }
+    small=2000 large=6000
+    echo "Base ${base:0:12}; instructions per operation (callgrind; the difference between $small and $large operations):"
+    echo
+    echo "| Operation | Base | With metrics and tracing, none bootstrapped | New / base |"
+    echo "|---|---:|---:|---:|"
+    for phase in append_1 append_100 read_stream_sync read_stream_async; do
+        declare -A per
+        for side in base new; do
+            case "$phase" in
+                append_*) a=$(count "$side" "$small" 0 "$phase"); b=$(count "$side" "$large" 0 "$phase") ;;
+                *) a=$(count "$side" 0 "$small" "$phase"); b=$(count "$side" 0 "$large" "$phase") ;;
+            esac
+            per[$side]=$(( (b - a) / (large - small) ))
+        done
+        python3 -c "import sys; b, n = int(sys.argv[2]), int(sys.argv[3]); print(f'| {sys.argv[1]} | {b:,} | {n:,} | {n / b:.4f} |')" "$phase" "${per[base]}" "${per[new]}"
+    done
+    exit 0
+fi
 
 for round in $(seq "$rounds"); do
     for side in base new; do
