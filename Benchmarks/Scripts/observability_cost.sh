@@ -80,10 +80,15 @@ make_package "$scratch/new" "$new_tree"
 
 if [ -n "$instructions" ]; then
     command -v valgrind >/dev/null || { echo "observability_cost.sh: --instructions needs valgrind" >&2; exit 1; }
+    # valgrind 3.19 cannot read this toolchain's debug info: count on copies without it.
+    for side in base new; do
+        cp "$scratch/$side/.build/release/ObservabilityCost" "$scratch/$side-stripped"
+        strip --strip-debug "$scratch/$side-stripped"
+    done
     # Instructions of one run under callgrind (every thread), read from its summary line.
     count() {  # $1: side, then the program's arguments
         local side="$1"; shift
-        valgrind --tool=callgrind --callgrind-out-file=/dev/null "$scratch/$side/.build/release/ObservabilityCost" "$@" 2>&1 >/dev/null |
+        valgrind --tool=callgrind --callgrind-out-file=/dev/null "$scratch/$side-stripped" "$@" 2>&1 >/dev/null |
             sed -n 's/.*Collected : \([0-9]*\).*/\1/p'
     }
     small=2000 large=6000
