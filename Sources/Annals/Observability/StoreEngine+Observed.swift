@@ -57,7 +57,7 @@ extension StoreEngine {
     /// `annals.read` span.
     @inline(__always)
     func observeRead<Value>(_ kind: StoreMetrics.ReadKind, _ read: () throws(EventStoreError) -> Value) throws(EventStoreError) -> Value {
-        if metrics == nil && tracer == nil { return try read() }
+        if !isObserved { return try read() }
         return try observedRead(kind, read)
     }
 

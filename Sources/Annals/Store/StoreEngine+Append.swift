@@ -13,9 +13,11 @@ extension StoreEngine {
     /// The checks (expected versions, idempotency) and the write happen on the log's commit
     /// thread, in commit order, so no check can interleave with another append's write. The
     /// caller awaits a continuation; no thread waits for it.
+    /// Inlined into its caller, so that the unobserved path costs no extra async frame.
+    @inline(__always)
     func append(_ requests: [StreamAppend]) async throws(EventStoreError) -> MultiAppendResult {
-        if metrics == nil && tracer == nil { return try await appendUnobserved(requests) }
-        return try await appendObserved(requests)
+        if isObserved { return try await appendObserved(requests) }
+        return try await appendUnobserved(requests)
     }
 
     /// `append` without metrics or a span (StoreEngine+Observed wraps it in them).
