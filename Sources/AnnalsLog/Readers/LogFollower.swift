@@ -31,61 +31,64 @@ final class LogFollower: @unchecked Sendable {
         mutex.lock()
         defer { mutex.unlock() }
         if headFile == nil { headFile = try? segments.fileSystem.open(headPath, writable: false) }
-        guard let file = headFile, let latest = HeadFile.read(file) else { return false }
-        guard latest.durableNext != head.durableNext || latest.activeBase != head.activeBase
-            || latest.activeDurableEnd != head.activeDurableEnd
-        else { return false }
-        guard latest.durableNext >= head.durableNext, latest.activeBase >= head.activeBase else {
-            throw .corruption("the writer's durable watermark went back from position \(head.durableNext) to \(latest.durableNext): acknowledged records were lost",
-                              file: SegmentFileName.headFile, offset: 0)
+        // A retry follows a file that vanished under a stale head: the writer rolled again and
+        // sealed the segment the head named as active. A fresh head names where it is now.
+        for _ in 0..<16 {
+            guard let file = headFile, let latest = HeadFile.read(file) else { return false }
+            guard latest.durableNext != head.durableNext || latest.activeBase != head.activeBase
+                || latest.activeDurableEnd != head.activeDurableEnd
+            else { return false }
+            guard latest.durableNext >= head.durableNext, latest.activeBase >= head.activeBase else {
+                throw .corruption("the writer's durable watermark went back from position \(head.durableNext) to \(latest.durableNext): acknowledged records were lost",
+                                  file: SegmentFileName.headFile, offset: 0)
+            }
+            do throws(ReadOnlySegments.Failure) {
+                if latest.activeBase == head.activeBase {
+                    guard let active = log.segmentSnapshot.last as? Segment else { preconditionFailure("the active segment is raw") }
+                    do { try segments.extend(active, to: latest) } catch { throw .failed(error) }
+                } else {
+                    try rollForward(log, to: latest)
+                }
+            } catch {
+                if case .failed(let error) = error { throw error }
+                continue
+            }
+            let grew = latest.durableNext > head.durableNext
+            head = latest
+            log.committedNext.store(latest.durableNext.rawValue, ordering: .releasing)
+            return grew
         }
-        if latest.activeBase == head.activeBase {
-            guard let active = log.segmentSnapshot.last as? Segment else { preconditionFailure("the active segment is raw") }
-            try segments.extend(active, to: latest)
-        } else {
-            try rollForward(log, to: latest)
-        }
-        let grew = latest.durableNext > head.durableNext
-        head = latest
-        log.committedNext.store(latest.durableNext.rawValue, ordering: .releasing)
-        return grew
+        throw LogError(.conflict, "the store's files kept changing while following the writer; try again", file: segments.directory)
     }
 
     /// The writer rolled (maybe more than once): the old active segment and any after it are
     /// full now. Reopens them as full segments (sealed where the raw file is already gone),
     /// opens the new active one, and swaps raw segments that were sealed meanwhile for their
-    /// sealed copies, so the deleted raw files are let go.
-    private func rollForward(_ log: Log, to latest: DurableHead) throws(LogError) {
-        for _ in 0..<16 {
-            do throws(ReadOnlySegments.Failure) {
-                let files = try listing()
-                let table = log.segmentSnapshot
-                let keep = table.dropLast()
-                var opened: [any SegmentSource] = []
-                do throws(ReadOnlySegments.Failure) {
-                    let bases = (files.raw.union(files.sealed)).filter { $0 >= head.activeBase && $0 < latest.activeBase }.sorted()
-                    guard bases.first == head.activeBase else { throw .vanished }
-                    for (offset, base) in bases.enumerated() {
-                        let next = offset + 1 < bases.count ? bases[offset + 1] : latest.activeBase
-                        opened.append(try segments.openFull(base: base, next: next, raw: files.raw.contains(base)))
-                    }
-                    opened.append(try segments.openActive(latest))
-                } catch {
-                    for segment in opened { segment.close() }
-                    throw error
-                }
-                let resealed = reopenSealed(Array(keep), files: files)
-                log.tableMutex.withLock {
-                    precondition(log.segments.count == table.count, "only refresh changes a read-only log's table")
-                    log.segments = resealed.table + opened
-                }
-                for retired in resealed.retired + [table.last!] { (retired as? Segment)?.retire() }
-                return
-            } catch {
-                if case .failed(let error) = error { throw error }
+    /// sealed copies, so the deleted raw files are let go. Throws `.vanished` when a file named
+    /// by `latest` is gone (the head is stale): nothing changed, and the caller reads it again.
+    private func rollForward(_ log: Log, to latest: DurableHead) throws(ReadOnlySegments.Failure) {
+        let files = try listing()
+        let table = log.segmentSnapshot
+        let keep = table.dropLast()
+        var opened: [any SegmentSource] = []
+        do throws(ReadOnlySegments.Failure) {
+            let bases = (files.raw.union(files.sealed)).filter { $0 >= head.activeBase && $0 < latest.activeBase }.sorted()
+            guard bases.first == head.activeBase else { throw .vanished }
+            for (offset, base) in bases.enumerated() {
+                let next = offset + 1 < bases.count ? bases[offset + 1] : latest.activeBase
+                opened.append(try segments.openFull(base: base, next: next, raw: files.raw.contains(base)))
             }
+            opened.append(try segments.openActive(latest))
+        } catch {
+            for segment in opened { segment.close() }
+            throw error
         }
-        throw LogError(.conflict, "the store's files kept changing while following the writer; try again", file: segments.directory)
+        let resealed = reopenSealed(Array(keep), files: files)
+        log.tableMutex.withLock {
+            precondition(log.segments.count == table.count, "only refresh changes a read-only log's table")
+            log.segments = resealed.table + opened
+        }
+        for retired in resealed.retired + [table.last!] { (retired as? Segment)?.retire() }
     }
 
     private func listing() throws(ReadOnlySegments.Failure) -> (raw: Set<LogPosition>, sealed: Set<LogPosition>) {
