@@ -41,7 +41,7 @@ struct SpanningProjection: Projection {
                 EventData(type: "Object", data: Array("{}".utf8), metadata: Array(#" {"user": 7}"#.utf8)),
                 EventData(type: "Binary", data: Array("{}".utf8), metadata: [0x01, 0x02]),
             ]
-            try await tracer.withSpan("produce") { _ in try await store.append(to: "order-1", events) }
+            _ = try await tracer.withSpan("produce") { _ in try await store.append(to: "order-1", events) }
 
             let produce = try #require(Self.spans(tracer, "produce").first)
             let append = try #require(Self.spans(tracer, "annals.append").first)
@@ -67,8 +67,8 @@ struct SpanningProjection: Projection {
     @Test func projectionBatchContinuesTheProducerTrace() async throws {
         let tracer = InMemoryTracer()
         try await withStore(Self.options(tracer)) { store, _ in
-            try await tracer.withSpan("first producer") { _ in try await store.append(to: "a", Fixtures.events(2)) }
-            try await tracer.withSpan("second producer") { _ in try await store.append(to: "b", Fixtures.events(1)) }
+            _ = try await tracer.withSpan("first producer") { _ in try await store.append(to: "a", Fixtures.events(2)) }
+            _ = try await tracer.withSpan("second producer") { _ in try await store.append(to: "b", Fixtures.events(1)) }
             let appends = Self.spans(tracer, "annals.append")
             #expect(appends.count == 2)
 

@@ -10,9 +10,11 @@ extension StoreEngine {
     ) throws(EventStoreError) -> [RecordedEvent] {
         try stream.validate()
         guard limit > 0 else { return [] }
+        try followIfStale()
         let found = try lock.withLock { () throws(EventStoreError) -> [VersionedPosition] in
             try checkOpen()
             guard let versions = try versionRange(stream, from: version, direction: direction, limit: limit) else { return [] }
+            try replaceDamagedIndexes { $0.streams.isIntact }
             return candidates(stream.rawValue, versions: versions)
         }
         let name = stream.rawValue
@@ -110,8 +112,10 @@ extension StoreEngine {
     /// older. The time indexes give the newest sparse entry before `timestamp`; the log is
     /// scanned from there.
     func firstPosition(atOrAfter timestamp: Int64) throws(EventStoreError) -> LogPosition? {
+        try followIfStale()
         let start: LogPosition = try lock.withLock { () throws(EventStoreError) -> LogPosition in
             try checkOpen()
+            try replaceDamagedIndexes { $0.times.isIntact }
             for base in openSegments.keys.sorted().reversed() {
                 if let entry = openSegments[base]!.lastTimeEntry(before: timestamp) { return entry }
             }
@@ -134,6 +138,7 @@ extension StoreEngine {
 extension StoreEngine {
     /// Every event by global position, skipping control records.
     func readAll(from position: LogPosition, direction: ReadDirection, limit: Int) throws(EventStoreError) -> [RecordedEvent] {
+        try followIfStale()
         let end = LogPosition(visibleEnd.load(ordering: .acquiring))
         switch direction {
         case .forward:
@@ -156,14 +161,16 @@ extension StoreEngine {
 
     /// The heads of every stream, by name.
     func streamInfos() throws(EventStoreError) -> [StreamInfo] {
-        try lock.withLock { () throws(EventStoreError) -> [StreamInfo] in
+        try followIfStale()
+        return try lock.withLock { () throws(EventStoreError) -> [StreamInfo] in
             try checkOpen()
             return heads.map { StreamInfo(stream: StreamName($0.key), head: $0.value) }.sorted { $0.stream < $1.stream }
         }
     }
 
     func streamInfo(_ stream: StreamName) throws(EventStoreError) -> StreamInfo? {
-        try lock.withLock { () throws(EventStoreError) -> StreamInfo? in
+        try followIfStale()
+        return try lock.withLock { () throws(EventStoreError) -> StreamInfo? in
             try checkOpen()
             return heads[stream.rawValue].map { StreamInfo(stream: stream, head: $0) }
         }
