@@ -34,7 +34,7 @@ public final class Replicator: Sendable {
         self.logger = logger
     }
 
-    /// Replicates every event the store holds now, then returns. Fails with `.timeout` when the
+    /// Replicates every event and deletion the store holds now, then returns. Fails with `.timeout` when the
     /// cluster makes no progress for `stallTimeoutMilliseconds`.
     public func catchUp() async throws(ReplicationError) -> ReplicationSummary {
         let target = try await lastStorePosition()
@@ -66,13 +66,9 @@ public final class Replicator: Sendable {
                                  lastError: state.lastFailure.map { "\($0)" })
     }
 
-    /// The position of the store's last event, or nil when it holds none.
+    /// The position of the store's last change (event or deletion), or nil when it holds none.
     func lastStorePosition() async throws(ReplicationError) -> LogPosition? {
-        do {
-            return try store.reader.readAll(from: LogPosition(rawValue: UInt64.max), direction: .backward, limit: 1).first?.position
-        } catch {
-            throw .store(error)
-        }
+        try store.reader.lastChange()?.position
     }
 
     static func nanoseconds(_ duration: Duration) -> UInt64 {

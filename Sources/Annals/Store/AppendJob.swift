@@ -7,7 +7,7 @@ final class AppendJob: @unchecked Sendable {
     // by the commit thread in `decide` and read by it in `finish`, both on that one thread.
     enum Kind {
         case events([StreamAppend])
-        case delete(StreamName, ExpectedVersion, hard: Bool)
+        case delete(DeletionRequest)
     }
 
     /// What the caller learns once the job is done.
