@@ -42,13 +42,22 @@ private func storedHeaders(_ connection: NATSConnection, stream: String, sequenc
             let replicaOutput = try CLIProcess.run(command + ["--dir", replica])
             #expect(sourceOutput.status == 0 && replicaOutput.status == 0, "\(sourceOutput.stderr) \(replicaOutput.stderr)")
             #expect(!sourceOutput.stdout.isEmpty)
-            #expect(sourceOutput.stdout == replicaOutput.stdout, "annals \(command.joined(separator: " ")) differs")
+            if sourceOutput.stdout != replicaOutput.stdout {
+                // Name the first line that differs rather than print both outputs whole.
+                let (one, two) = (sourceOutput.stdoutLines, replicaOutput.stdoutLines)
+                let line = zip(one, two).firstIndex { $0 != $1 } ?? min(one.count, two.count)
+                Issue.record("annals \(command.joined(separator: " ")) differs at line \(line + 1) of \(one.count) (replica: \(two.count)): \(one.dropFirst(line).first ?? "end") vs \(two.dropFirst(line).first ?? "end")")
+            }
         }
         let (one, two) = (try await EventStore.open(directory: source), try await EventStore.open(directory: replica))
         let (sourceChanges, replicaChanges) = (try one.reader.readChanges(), try two.reader.readChanges())
         try await one.close()
         try await two.close()
-        #expect(sourceChanges == replicaChanges)
+        #expect(sourceChanges.count == replicaChanges.count)
+        for (source, replica) in zip(sourceChanges, replicaChanges) where source != replica {
+            Issue.record("position \(source.position) differs: \(source) vs \(replica)")
+            break
+        }
     }
 
     /// Proves soft and hard deletes in the middle and at the end are published in log order,
