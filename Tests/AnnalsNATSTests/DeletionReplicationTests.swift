@@ -45,7 +45,7 @@ private func storedHeaders(_ connection: NATSConnection, stream: String, sequenc
             if sourceOutput.stdout != replicaOutput.stdout {
                 // Name the first line that differs rather than print both outputs whole.
                 let (one, two) = (sourceOutput.stdoutLines, replicaOutput.stdoutLines)
-                let line = zip(one, two).firstIndex { $0 != $1 } ?? min(one.count, two.count)
+                let line = Array(zip(one, two)).firstIndex { $0 != $1 } ?? min(one.count, two.count)
                 Issue.record("annals \(command.joined(separator: " ")) differs at line \(line + 1) of \(one.count) (replica: \(two.count)): \(one.dropFirst(line).first ?? "end") vs \(two.dropFirst(line).first ?? "end")")
             }
         }
@@ -151,5 +151,26 @@ private func storedHeaders(_ connection: NATSConnection, stream: String, sequenc
         #expect(try replica.reader.streams() == (try store.reader.streams()))
         try await store.close()
         try await replica.close()
+    }
+
+    /// Proves a deletion through `ReplicatedEventStore` under the synchronous policy returns
+    /// only once the cluster holds its message (the stream's last sequence covers it).
+    @Test func synchronousDeletionsReturnOnceTheClusterHoldsThem() async throws {
+        let cluster = try NATSCluster(nodes: 1)
+        defer { cluster.stop() }
+        let store = try await EventStore.open(directory: cluster.directory.file("primary"))
+        let replicated = try await ReplicatedEventStore.start(
+            store: store, configuration: ReplicationFixtures.configuration(cluster, stream: "SD", replicas: 1),
+            policy: .synchronous(timeout: .seconds(20)), logger: ReplicationFixtures.logger)
+        let look = try ReplicationFixtures.connect(cluster)
+        defer { look.close() }
+        try await replicated.append(ReplicationFixtures.events(0..<10))
+        let soft = try await replicated.softDelete(stream: "order-3")
+        #expect(try look.streamState("SD")!.lastSequence == soft.rawValue, "returned before the cluster held the soft delete")
+        let hard = try await replicated.hardDelete(stream: "order-4")
+        #expect(try look.streamState("SD")!.lastSequence == hard.rawValue, "returned before the cluster held the tombstone")
+        await #expect(throws: ReplicationError.store(.streamTombstoned("order-4"))) { try await replicated.hardDelete(stream: "order-4") }
+        try await replicated.stop()
+        try await store.close()
     }
 }
