@@ -4,7 +4,7 @@ import Testing
 @testable import Annals
 import AnnalsLog
 
-@Suite(.timeLimit(.minutes(1))) struct StoreChangeTests {
+@Suite(.timeLimit(.minutes(10))) struct StoreChangeTests {
     /// Writes events, a soft delete, a revival and a hard delete; returns the deletion positions.
     private func fillWithDeletions(_ store: EventStore) async throws -> (soft: LogPosition, hard: LogPosition) {
         try await store.append(to: "cart-1", Fixtures.events(3))                       // 1...3
