@@ -50,7 +50,7 @@ public enum ReplicatedChange: Sendable, Equatable {
     var summary: String {
         switch self {
         case .event(let event): "event \(event.id.uuidString.lowercased()) at position \(event.position)"
-        case .deletion(let deletion, _): "\(deletion.kind) deletion \(deletion.id.uuidString.lowercased()) of stream \(deletion.stream) at position \(deletion.position)"
+        case .deletion(let deletion, _): StoreChange.deletion(deletion).summary
         }
     }
 }

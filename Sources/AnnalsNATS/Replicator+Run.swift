@@ -113,7 +113,7 @@ extension Replicator {
         let local: StoreChange?
         do { local = try store.reader.readChanges(from: last.position, limit: 1).first } catch { throw .store(error) }
         guard let local, last.carries(local) else {
-            let found = local.map(Self.describe) ?? "nothing at or after it"
+            let found = local.map(\.summary) ?? "nothing at or after it"
             throw .foreignStream("its last message (sequence \(last.sequence)) is \(last.summary); this store has \(found)")
         }
         try await checkHint(against: last)
@@ -136,30 +136,5 @@ extension Replicator {
         do { try await store.checkpoint(name: checkpointName, position: position) } catch {
             logger.warning("could not save the replication checkpoint: \(error)")
         }
-    }
-}
-
-extension Replicator {
-    /// How an error message names a change of the local store.
-    static func describe(_ change: StoreChange) -> String {
-        switch change {
-        case .event(let event): "event \(event.id.uuidString.lowercased()) at position \(event.position)"
-        case .deletion(let deletion): "\(deletion.kind) deletion \(deletion.id.uuidString.lowercased()) of stream \(deletion.stream) at position \(deletion.position)"
-        }
-    }
-}
-
-extension EventStoreReader {
-    /// The store's last change (event or deletion), or nil when it holds none. Walks back over
-    /// trailing control records of a kind this version does not know (none today).
-    func lastChange() throws(ReplicationError) -> StoreChange? {
-        var position = lastPosition
-        while let at = position {
-            let found: StoreChange?
-            do { found = try readChanges(from: at, limit: 1).first } catch { throw .store(error) }
-            if let found, found.position == at { return found }
-            position = at > .first ? LogPosition(rawValue: at.rawValue - 1) : nil
-        }
-        return nil
     }
 }

@@ -141,7 +141,7 @@ public final class Restorer: Sendable {
             return try connection.change(stream: name, sequence: sequence)
         }
         guard let found, found.carries(local) else {
-            throw .foreignStream("this store's last change is \(Replicator.describe(local)); the JetStream stream \(name) has \(found?.summary ?? "nothing") there")
+            throw .foreignStream("this store's last change is \(local.summary); the JetStream stream \(name) has \(found?.summary ?? "nothing") there")
         }
         return Cursor(position: local.position, sequence: found.sequence)
     }
