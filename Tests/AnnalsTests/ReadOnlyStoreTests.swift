@@ -51,6 +51,53 @@ import AnnalsLog
         try await writer.close()
     }
 
+    /// Proves a reader whose heads checkpoint covers part of the active segment (the writer
+    /// closed, reopened and appended) reads no record at open, then indexes the whole active
+    /// segment at its first catch-up and answers exactly as the writer does.
+    @Test func checkpointInsideTheActiveSegmentCountsOnce() async throws {
+        let dir = TemporaryDirectory("annals-readonly")
+        defer { dir.remove() }
+        let first = try await EventStore.open(directory: dir.path, options: EventStoreOptions(log: LogOptions(durability: .always)))
+        try await Self.fill(first, rounds: 0..<40)
+        try await first.close()
+        let writer = try await EventStore.open(directory: dir.path, options: EventStoreOptions(log: LogOptions(durability: .always)))
+        try await Self.fill(writer, rounds: 40..<50)
+        let reader = try await EventStore.open(directory: dir.path, mode: .readOnly)
+        #expect(reader.openReport.recordsScanned == 0, "a read-only open reads no record of the active segment")
+        try await Self.expectSameReads(reader, writer)
+        #expect(try reader.reader.info(stream: "order-3")?.version == writer.reader.info(stream: "order-3")?.version)
+        try await reader.close()
+        try await writer.close()
+    }
+
+    /// Proves a stream deletion, a hard delete and a checkpoint save by the writer, made while a
+    /// reader reads, reach the reader as the writer sees them (deleted streams read as deleted)
+    /// and never fail its reads.
+    @Test func deletionsAndCheckpointsUnderAReader() async throws {
+        let dir = TemporaryDirectory("annals-readonly")
+        defer { dir.remove() }
+        let writer = try await EventStore.open(directory: dir.path, options: Self.options())
+        try await Self.fill(writer, rounds: 0..<30)
+        let reader = try await EventStore.open(directory: dir.path, options: Self.options(), mode: .readOnly)
+        #expect(try await reader.read(stream: "order-2").count == 12)
+        try await writer.softDelete(stream: "order-2")
+        try await writer.append(to: "temporary", Fixtures.events(2))
+        try await writer.hardDelete(stream: "temporary")
+        try await writer.checkpoint(name: "projection", position: LogPosition(40))
+        try await Task.sleep(nanoseconds: 2_000_000)
+        await #expect(throws: EventStoreError.streamDeleted("order-2")) { try await reader.read(stream: "order-2") }
+        await #expect(throws: EventStoreError.streamTombstoned("temporary")) { try await reader.read(stream: "temporary") }
+        try await Self.fill(writer, rounds: 30..<40)  // revives order-2 from version 12
+        try await Task.sleep(nanoseconds: 2_000_000)
+        let revived = try await reader.read(stream: "order-2")
+        let written = try await writer.read(stream: "order-2")
+        #expect(revived.first?.version == 12 && revived == written)
+        #expect(try reader.reader.streams() == writer.reader.streams())
+        #expect(try await reader.readAll() == writer.readAll())
+        try await reader.close()
+        try await writer.close()
+    }
+
     /// Proves a subscription in a read-only store delivers the writer's live appends exactly
     /// once and in order, across rolls, and ends cleanly when the reader closes.
     @Test func subscriptionFollowsTheWriter() async throws {

@@ -75,7 +75,7 @@ extension StoreEngine {
                 slot += 1
                 index = openSegments.removeValue(forKey: bases[slot]) ?? OpenSegmentIndex(base: bases[slot])
             }
-            heads[record.stream, default: StreamHead()].apply(record)
+            heads[record.stream, default: StreamHead()].apply(record)  // idempotent: the checkpoint may hold it
             index.note(record)
             if index.wantsTimeEntry(record.position) { index.noteTime(record.timestamp, at: record.position) }
         }

@@ -31,6 +31,14 @@ extension StoreEngine {
             fullSegments.append(full!)
         }
         let active = bases.last!
+        if isReadOnly {
+            // A reader indexes the active segment at its first catch-up (`follow`), which every
+            // read and subscription runs first: the open itself reads no record of it.
+            openSegments[active] = OpenSegmentIndex(base: active)
+            watermark = active
+            visibleEnd.store(active.rawValue, ordering: .releasing)
+            return
+        }
         openSegments[active] = try scan(from: active, to: end, headsFrom: covered)
         watermark = end
         visibleEnd.store(end.rawValue, ordering: .releasing)
