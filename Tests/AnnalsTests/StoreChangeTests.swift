@@ -103,4 +103,32 @@ import AnnalsLog
             await #expect(throws: EventStoreError.streamTombstoned("cart-1")) { try await store.delete(replicating: tombstone) }
         }
     }
+
+    /// Proves a read-only open beside the writer reads the same changes, and that its change
+    /// subscription follows a deletion the writer makes afterwards, and refuses to copy one.
+    @Test func readOnlyStoreReadsAndFollowsChanges() async throws {
+        let dir = TemporaryDirectory("annals-changes")
+        defer { dir.remove() }
+        let writer = try await EventStore.open(directory: dir.path)
+        _ = try await fillWithDeletions(writer)
+        let reader = try await EventStore.open(directory: dir.path, mode: .readOnly)
+        #expect(try reader.reader.readChanges() == (try writer.reader.readChanges()))
+        let subscription = try reader.subscribeToChanges(from: .position(LogPosition(8)))
+        let collector = Task {
+            var seen: [StoreChange] = []
+            for try await change in subscription {
+                seen.append(change)
+                if seen.count == 2 { break }
+            }
+            return seen
+        }
+        let live = try await writer.softDelete(stream: "cart-1")
+        let seen = try await collector.value
+        #expect(seen.map(\.position) == [LogPosition(8), live])
+        #expect(seen == (try writer.reader.readChanges(from: LogPosition(8))))
+        guard case .deletion(let deletion) = seen[1] else { Issue.record("no live deletion: \(seen)"); return }
+        await #expect(throws: EventStoreError.self) { try await reader.delete(replicating: deletion) }
+        try await reader.close()
+        try await writer.close()
+    }
 }

@@ -9,6 +9,7 @@ extension EventStoreReader {
     /// Consecutive changes have consecutive positions; the only gap possible is a control
     /// record of a kind this version does not know, which is skipped.
     public func readChanges(from position: LogPosition = .first, limit: Int = .max) throws(EventStoreError) -> [StoreChange] {
+        try engine.followIfStale()
         let end = LogPosition(engine.visibleEnd.load(ordering: .acquiring))
         return try engine.scanChanges(from: position, end: end, maxChanges: limit).changes
     }
@@ -25,6 +26,7 @@ extension EventStore {
     /// duplicate, bounded memory). `.checkpoint(name)` resumes after the named checkpoint.
     public func subscribeToChanges(from start: SubscriptionStart = .end) throws(EventStoreError) -> ChangeSubscription {
         try engine.lock.withLock { () throws(EventStoreError) in try engine.checkOpen() }
+        try engine.followIfStale()
         let position: LogPosition
         switch start {
         case .start: position = .first
