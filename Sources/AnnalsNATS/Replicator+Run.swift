@@ -110,7 +110,7 @@ extension Replicator {
             return ResumePoint(sequence: 0, position: .beforeFirst)
         }
         let local: RecordedEvent?
-        do { local = try store.reader.readAll(from: last.position, limit: 1).first } catch { throw .store(error) }
+        do { local = try store.reader.readAll(fromPosition: last.position, limit: 1).first } catch { throw .store(error) }
         guard let local, local.position == last.position, local.id == last.id else {
             let found = local.map { "event \($0.id.uuidString.lowercased()) at position \($0.position)" } ?? "no event at or after it"
             throw .foreignStream("its last message (sequence \(last.sequence)) is event \(last.id.uuidString.lowercased()) at position \(last.position); this store has \(found)")
@@ -132,7 +132,7 @@ extension Replicator {
     func saveCheckpoint() async {
         let position = progress.current.position
         guard position > .beforeFirst, store.checkpoint(named: checkpointName) != position else { return }
-        do { try await store.checkpoint(name: checkpointName, position: position) } catch {
+        do { try await store.saveCheckpoint(named: checkpointName, position: position) } catch {
             logger.warning("could not save the replication checkpoint: \(error)")
         }
     }

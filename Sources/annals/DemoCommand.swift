@@ -74,7 +74,7 @@ struct DemoCommand: AsyncParsableCommand {
         var index = 0
         var cursor = first
         while index < written.count {
-            let page = try await store.readAll(from: cursor, limit: 1024)
+            let page = try await store.readAll(fromPosition: cursor, limit: 1024)
             guard let last = page.last else { break }
             for event in page where index < written.count {
                 let (stream, sent) = written[index]

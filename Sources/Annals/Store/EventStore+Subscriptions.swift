@@ -18,14 +18,15 @@ extension EventStore {
 
     /// Saves `position` (the last one the consumer finished with) as the durable checkpoint
     /// `name`; `subscribe(from: .checkpoint(name))` resumes after it, even after a restart.
-    public func checkpoint(name: String, position: LogPosition) async throws(EventStoreError) {
+    /// ``checkpoint(named:)`` reads it back.
+    public func saveCheckpoint(named name: String, position: LogPosition) async throws(EventStoreError) {
         let checkpoints = self.checkpoints
         try await BlockingExecutor.shared.run { () throws(EventStoreError) in
             do throws(LogError) { try checkpoints.save(position, named: name) } catch { throw EventStoreError(error) }
         }
     }
 
-    /// The position saved under `name`, if any.
+    /// The position last saved under `name` by ``saveCheckpoint(named:position:)``, if any.
     public func checkpoint(named name: String) -> LogPosition? {
         checkpoints.position(named: name)
     }
