@@ -38,7 +38,7 @@ public struct RecordedEvent: Sendable, Equatable {
     /// Decodes the data as JSON.
     public func decode<Value: Decodable>(_ type: Value.Type = Value.self) throws(EventStoreError) -> Value {
         do { return try JSONDecoder().decode(Value.self, from: Data(data)) } catch {
-            throw .invalidArgument("event \(position) is not JSON for \(Value.self): \(error)")
+            throw .invalidArgument(.init("the event is not JSON for \(Value.self): \(error)", stream: stream, eventID: id, position: position))
         }
     }
 }

@@ -28,7 +28,7 @@ public struct StreamName: Hashable, Sendable, Comparable, CustomStringConvertibl
     func validate() throws(EventStoreError) {
         let count = rawValue.utf8.count
         guard count > 0, count <= Self.bytesMax else {
-            throw .invalidArgument("stream name must be 1...\(Self.bytesMax) UTF-8 bytes, got \(count)")
+            throw .invalidArgument(.init("stream name must be 1...\(Self.bytesMax) UTF-8 bytes, got \(count)", stream: count > 0 ? self : nil))
         }
     }
 }
