@@ -31,22 +31,29 @@ public final class ProjectionRunner<P: Projection>: Sendable {
         self.batchEvents = batchEvents
     }
 
+    /// The failure of a runner method: the store's, or the projection's own.
+    public typealias Failure = ProjectionRunnerError<P.Failure>
+
     /// Applies every event committed before the call and not yet in the projection. Returns
     /// how many events were applied.
     @discardableResult
-    public func catchUp() async throws -> Int {
+    public func catchUp() async throws(Failure) -> Int {
         let engine = store.engine
         let end = LogPosition(engine.visibleEnd.load(ordering: .acquiring))
-        var position = try await projection.checkpoint().map { $0.advanced(by: 1) } ?? .first
+        var position = try await storedCheckpoint().map { $0.advanced(by: 1) } ?? .first
         var applied = 0
         while position < end {
             let (from, filter, batch) = (position, self.filter, batchEvents)
-            let (events, next) = try await BlockingExecutor.shared.run { () throws(EventStoreError) in
-                try engine.scan(from: from, end: end, filter: filter, maxEvents: batch, maxRecords: Self.scanRecordsMax)
-            }
+            let scanned: (events: [RecordedEvent], next: LogPosition)
+            do {
+                scanned = try await BlockingExecutor.shared.run { () throws(EventStoreError) in
+                    try engine.scan(from: from, end: end, filter: filter, maxEvents: batch, maxRecords: Self.scanRecordsMax)
+                }
+            } catch { throw .store(error) }
+            let (events, next) = scanned
             precondition(next > position, "a scan before the end always moves on")
             if !events.isEmpty || next >= end {
-                try await projection.apply(events, through: LogPosition(next.rawValue - 1))
+                try await apply(events, through: LogPosition(next.rawValue - 1))
             }
             applied += events.count
             position = next
@@ -56,27 +63,41 @@ public final class ProjectionRunner<P: Projection>: Sendable {
 
     /// Catches up, then applies live appends as they commit, until the task is cancelled or
     /// the store closes.
-    public func run() async throws {
+    public func run() async throws(Failure) {
         try await catchUp()
-        let start = try await projection.checkpoint().map { $0.advanced(by: 1) } ?? .first
-        var events = try store.subscribe(from: .position(start), filter: filter).makeAsyncIterator()
-        while let batch = try await events.nextBatch(maxEvents: batchEvents) {
-            try await projection.apply(batch.events, through: batch.through)
+        let start = try await storedCheckpoint().map { $0.advanced(by: 1) } ?? .first
+        var events: Subscription.Iterator
+        do { events = try store.subscribe(from: .position(start), filter: filter).makeAsyncIterator() } catch { throw .store(error) }
+        while true {
+            let batch: (events: [RecordedEvent], through: LogPosition)?
+            do { batch = try await events.nextBatch(maxEvents: batchEvents) } catch { throw .store(error) }
+            guard let batch else { return }
+            try await apply(batch.events, through: batch.through)
         }
     }
 
     /// Drops the read model and its checkpoint, then applies the whole log again. Returns how
     /// many events were applied.
     @discardableResult
-    public func rebuild() async throws -> Int {
-        try await projection.reset()
+    public func rebuild() async throws(Failure) -> Int {
+        do { try await projection.reset() } catch { throw .projection(error) }
         return try await catchUp()
     }
 
     /// The projection's checkpoint against the log's head, and so its lag.
-    public func status() async throws -> ProjectionStatus {
+    public func status() async throws(Failure) -> ProjectionStatus {
         let end = store.engine.visibleEnd.load(ordering: .acquiring)
         let head = end > LogPosition.first.rawValue ? LogPosition(end - 1) : nil
-        return ProjectionStatus(checkpoint: try await projection.checkpoint(), head: head)
+        return ProjectionStatus(checkpoint: try await storedCheckpoint(), head: head)
+    }
+
+    /// The projection's checkpoint, its failure wrapped.
+    private func storedCheckpoint() async throws(Failure) -> LogPosition? {
+        do { return try await projection.checkpoint() } catch { throw .projection(error) }
+    }
+
+    /// Hands a batch to the projection, its failure wrapped.
+    private func apply(_ events: [RecordedEvent], through: LogPosition) async throws(Failure) {
+        do { try await projection.apply(events, through: through) } catch { throw .projection(error) }
     }
 }
