@@ -117,13 +117,22 @@ public enum EventHeaders {
 /// An event as read back from JetStream: everything `RecordedEvent` holds, plus the JetStream
 /// stream sequence it was stored at.
 public struct ReplicatedEvent: Sendable, Equatable {
+    /// The JetStream stream sequence it was stored at.
     public var sequence: UInt64
+    /// Its position in the source store's log.
     public var position: LogPosition
+    /// Its stream.
     public var stream: StreamName
+    /// Its version in its stream.
     public var version: UInt64
+    /// Its event id.
     public var id: UUID
+    /// Its event type.
     public var type: String
+    /// Its commit time in the source store, in nanoseconds since 1970-01-01 UTC.
     public var timestampNanoseconds: Int64
+    /// Its payload bytes.
     public var data: [UInt8]
+    /// Its metadata bytes.
     public var metadata: [UInt8]
 }

@@ -10,6 +10,7 @@ public struct AppendResult: Sendable, Equatable {
     /// original append's result.
     public var isReplay: Bool
 
+    /// A result at `positions`, reaching `streamVersion`.
     public init(positions: ClosedRange<LogPosition>, streamVersion: UInt64, isReplay: Bool = false) {
         self.positions = positions
         self.streamVersion = streamVersion
@@ -19,10 +20,14 @@ public struct AppendResult: Sendable, Equatable {
 
 /// One stream's part of a multi-stream append.
 public struct StreamAppend: Sendable {
+    /// The stream the part goes to.
     public var stream: StreamName
+    /// The part's events, in order.
     public var events: [EventData]
+    /// What the stream's version must be before this part (see ``EventStore/append(_:)``).
     public var expectedVersion: ExpectedVersion
 
+    /// A part appending `events` to `stream`, expecting `expectedVersion`.
     public init(stream: StreamName, events: [EventData], expectedVersion: ExpectedVersion = .any) {
         self.stream = stream
         self.events = events
@@ -32,6 +37,7 @@ public struct StreamAppend: Sendable {
 
 /// Where one appended event went.
 public struct AppendedEvent: Sendable, Equatable {
+    /// The stream the event went to.
     public var stream: StreamName
     /// Its global position in the log.
     public var position: LogPosition
@@ -40,6 +46,7 @@ public struct AppendedEvent: Sendable, Equatable {
     /// The time the log recorded for it, in nanoseconds since 1970-01-01 UTC.
     public var timestamp: Int64
 
+    /// Where an event went: its stream, position, version and commit time.
     public init(stream: StreamName, position: LogPosition, streamVersion: UInt64, timestamp: Int64) {
         self.stream = stream
         self.position = position
@@ -57,6 +64,7 @@ public struct MultiAppendResult: Sendable, Equatable {
     /// the original append put them.
     public var isReplay: Bool
 
+    /// A result of `events`, in append order (at least one).
     public init(events: [AppendedEvent], isReplay: Bool) {
         precondition(!events.isEmpty, "an append holds at least one event")
         self.events = events

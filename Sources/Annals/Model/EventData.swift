@@ -11,7 +11,9 @@ public struct EventData: Sendable, Equatable {
     public var id: UUID
     /// The event type, such as `OrderPlaced`: 0 to 1024 bytes of UTF-8.
     public var type: String
+    /// The payload: opaque bytes, usually JSON (see ``json(_:type:id:metadata:)``).
     public var data: [UInt8]
+    /// Opaque bytes stored beside the payload, such as a correlation id; often empty.
     public var metadata: [UInt8]
     /// The time to record for the event, in nanoseconds since 1970-01-01 UTC, for importing or
     /// backdating history; nil means the commit time. The log keeps time non-decreasing: it
@@ -26,6 +28,8 @@ public struct EventData: Sendable, Equatable {
         set { timestampNanoseconds = newValue.map(EventStore.nanoseconds) }
     }
 
+    /// An event of `type` with `data` and `metadata`, its id `id` or a new UUIDv7, and the time
+    /// `timestamp` or, when nil, the commit time.
     public init(id: UUID? = nil, type: String, data: [UInt8], metadata: [UInt8] = [], timestamp: Date? = nil) {
         self.id = id ?? UUIDv7.generate()
         self.type = type

@@ -53,6 +53,7 @@ public struct ProjectionStatus: Sendable, Equatable {
     /// The log's last committed position (nil while the log is empty).
     public var head: LogPosition?
 
+    /// A status at `checkpoint`, against the log's `head`.
     public init(checkpoint: LogPosition?, head: LogPosition?) {
         self.checkpoint = checkpoint
         self.head = head

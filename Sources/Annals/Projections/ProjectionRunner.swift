@@ -11,8 +11,11 @@ import Synchronization
 /// print(try await runner.status().lag)
 /// ```
 public final class ProjectionRunner<P: Projection>: Sendable {
+    /// The store the runner reads.
     public let store: EventStore
+    /// The projection it keeps up to date.
     public let projection: P
+    /// The events the projection is given; the checkpoint moves past the others.
     public let filter: EventFilter
     /// The most events handed to `Projection.apply` at once.
     public let batchEvents: Int
@@ -23,6 +26,8 @@ public final class ProjectionRunner<P: Projection>: Sendable {
     /// on through long runs of skipped events.
     static var scanRecordsMax: Int { 16_384 }
 
+    /// A runner applying the events of `store` that pass `filter` to `projection`, at most
+    /// `batchEvents` at a time.
     public init(store: EventStore, projection: P, filter: EventFilter = .all, batchEvents: Int = ProjectionRunner.batchEventsDefault) {
         precondition(batchEvents > 0, "a batch holds at least one event")
         self.store = store

@@ -7,7 +7,9 @@ import Synchronization
 /// Readers see records up to the committed watermark and never past it. All methods are
 /// synchronous and thread-safe; the layer above wraps them for `async` callers.
 public final class Log: @unchecked Sendable {
+    /// The store's directory.
     public let directory: String
+    /// The options the log was opened with.
     public let options: LogOptions
     /// What opening the store found and repaired.
     public let recoveryReport: RecoveryReport
