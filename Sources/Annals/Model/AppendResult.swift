@@ -43,15 +43,26 @@ public struct AppendedEvent: Sendable, Equatable {
     public var position: LogPosition
     /// Its version in its stream.
     public var streamVersion: UInt64
-    /// The time the log recorded for it, in nanoseconds since 1970-01-01 UTC.
-    public var timestamp: Int64
+    /// The time the log recorded for it, in nanoseconds since 1970-01-01 UTC (the same value as
+    /// ``RecordedEvent/timestampNanoseconds`` when it is read back).
+    public var timestampNanoseconds: Int64
 
     /// Where an event went: its stream, position, version and commit time.
-    public init(stream: StreamName, position: LogPosition, streamVersion: UInt64, timestamp: Int64) {
+    public init(stream: StreamName, position: LogPosition, streamVersion: UInt64, timestampNanoseconds: Int64) {
         self.stream = stream
         self.position = position
         self.streamVersion = streamVersion
-        self.timestamp = timestamp
+        self.timestampNanoseconds = timestampNanoseconds
+    }
+
+    /// Deprecated: an `Int64` named `timestamp` beside `EventData.timestamp`, a `Date`.
+    @available(*, deprecated, renamed: "timestampNanoseconds")
+    public var timestamp: Int64 { timestampNanoseconds }
+
+    /// Deprecated: see ``timestamp``.
+    @available(*, deprecated, renamed: "init(stream:position:streamVersion:timestampNanoseconds:)")
+    public init(stream: StreamName, position: LogPosition, streamVersion: UInt64, timestamp: Int64) {
+        self.init(stream: stream, position: position, streamVersion: streamVersion, timestampNanoseconds: timestamp)
     }
 }
 
@@ -97,7 +108,7 @@ public struct MultiAppendResult: Sendable, Equatable {
         var position = batch.positions.lowerBound
         for (index, entry) in entries.enumerated() {
             events.append(AppendedEvent(stream: StreamName(entry.stream), position: position,
-                                        streamVersion: entry.streamVersion, timestamp: batch.timestamps[index]))
+                                        streamVersion: entry.streamVersion, timestampNanoseconds: batch.timestamps[index]))
             position = position.advanced(by: 1)
         }
         self.init(events: events, isReplay: false)

@@ -209,7 +209,7 @@ extension StoreEngine {
                     throw .idempotencyConflict(.init("the event is stored in stream \(record.stream), not in this one", stream: request.stream, eventID: event.id, position: position))
                 }
                 events.append(AppendedEvent(stream: request.stream, position: position,
-                                            streamVersion: record.streamVersion, timestamp: record.timestamp))
+                                            streamVersion: record.streamVersion, timestampNanoseconds: record.timestamp))
             }
         }
         return MultiAppendResult(events: events, isReplay: true)
