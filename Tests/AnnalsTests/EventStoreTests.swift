@@ -159,8 +159,9 @@ import AnnalsLog
     @Test func codableEvents() async throws {
         struct Placed: Codable, Equatable { var id: Int; var total: Double }
         try await withStore { store, _ in
-            let event = try EventData.json(Placed(id: 7, total: 12.5))
-            #expect(event.type == "Placed")
+            let event = try EventData.json(Placed(id: 7, total: 12.5), type: "OrderPlaced")
+            #expect(event.type == "OrderPlaced")
+            #expect(event.data == Array(#"{"id":7,"total":12.5}"#.utf8))
             #expect(UUIDv7.milliseconds(of: event.id) != nil)
             try await store.append(to: "order-7", [event])
             let read = try await store.read(stream: "order-7")

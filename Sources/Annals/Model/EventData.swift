@@ -44,10 +44,27 @@ public struct EventData: Sendable, Equatable {
         self.timestampNanoseconds = timestampNanoseconds
     }
 
-    /// An event whose data is `value` encoded as JSON, typed by the value's type name unless
-    /// `type` is given.
+    /// An event of type `type` whose data is `value` encoded as JSON (keys sorted).
+    ///
+    /// The type is what the log stores and what readers and other programs match on, so it is
+    /// named explicitly, never taken from a Swift type name that a rename would change.
     public static func json<Value: Encodable>(
-        _ value: Value, type: String? = nil, id: UUID? = nil, metadata: [UInt8] = []
+        _ value: Value, type: String, id: UUID? = nil, metadata: [UInt8] = []
+    ) throws(EventStoreError) -> EventData {
+        try encoded(value, type: type, id: id, metadata: metadata)
+    }
+
+    /// Deprecated: without `type`, the stored event type was the Swift type's name, so renaming
+    /// the type silently changed what new events are called.
+    @available(*, deprecated, message: "name the stored event type: json(_:type:id:metadata:)")
+    public static func json<Value: Encodable>(
+        _ value: Value, id: UUID? = nil, metadata: [UInt8] = []
+    ) throws(EventStoreError) -> EventData {
+        try encoded(value, type: String(describing: Value.self), id: id, metadata: metadata)
+    }
+
+    private static func encoded<Value: Encodable>(
+        _ value: Value, type: String, id: UUID?, metadata: [UInt8]
     ) throws(EventStoreError) -> EventData {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
@@ -55,7 +72,7 @@ public struct EventData: Sendable, Equatable {
         do { bytes = Array(try encoder.encode(value)) } catch {
             throw .invalidArgument("cannot encode \(Value.self) as JSON: \(error)")
         }
-        return EventData(id: id, type: type ?? String(describing: Value.self), data: bytes, metadata: metadata)
+        return EventData(id: id, type: type, data: bytes, metadata: metadata)
     }
 }
 
