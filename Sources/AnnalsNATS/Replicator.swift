@@ -72,7 +72,7 @@ public final class Replicator: Sendable {
     /// The position of the store's last event, or nil when it holds none.
     func lastStorePosition() async throws(ReplicationError) -> LogPosition? {
         do {
-            return try store.reader.readAll(fromPosition: LogPosition(rawValue: UInt64.max), direction: .backward, limit: 1).first?.position
+            return try store.reader.readAll(direction: .backward, limit: 1).first?.position
         } catch {
             throw .store(error)
         }

@@ -133,7 +133,7 @@ public final class Restorer: Sendable {
     private func resumePoint(_ connection: NATSConnection, state: JetStreamState) async throws(ReplicationError) -> Cursor {
         let name = configuration.streamName
         let local: RecordedEvent?
-        do { local = try store.reader.readAll(fromPosition: LogPosition(rawValue: UInt64.max), direction: .backward, limit: 1).first } catch {
+        do { local = try store.reader.readAll(direction: .backward, limit: 1).first } catch {
             throw .store(error)
         }
         guard let local else { return Cursor(position: .beforeFirst, sequence: state.firstSequence > 0 ? state.firstSequence - 1 : 0) }

@@ -115,3 +115,19 @@ import AnnalsLog
         }
     }
 }
+
+extension ReadSequenceTests {
+    /// Proves a backward read of the log with no start begins at the newest event, as a
+    /// backward stream read does (it used to begin at position 1).
+    @Test func readAllBackwardStartsAtTheEnd() async throws {
+        try await withStore { store, _ in
+            try await store.append(to: "a", Fixtures.events(5))
+            try await store.softDelete(stream: "a")
+            let newest = try await store.readAll(direction: .backward, limit: 2)
+            #expect(newest.map(\.position.rawValue) == [5, 4])
+            #expect(try store.reader.readAll(direction: .backward).count == 5)
+            #expect(try await store.readAll(fromPosition: LogPosition(2), direction: .backward).map(\.position.rawValue) == [2, 1])
+            #expect(try await store.readAll().first?.position == LogPosition(1))
+        }
+    }
+}

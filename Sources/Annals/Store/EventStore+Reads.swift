@@ -27,10 +27,14 @@ extension EventStore {
         try reader.read(stream: stream, asOf: date)
     }
 
-    /// All events by global log position from `fromPosition` (control records such as deletions
-    /// are skipped), at most `limit`.
+    /// All events by global log position from `fromPosition` (default: the first event forward,
+    /// the last one backward), at most `limit`. Control records such as deletions are skipped.
+    ///
+    /// ```swift
+    /// let newest = try await store.readAll(direction: .backward, limit: 10)
+    /// ```
     public func readAll(
-        fromPosition position: LogPosition = .first, direction: ReadDirection = .forward, limit: Int = .max
+        fromPosition position: LogPosition? = nil, direction: ReadDirection = .forward, limit: Int = .max
     ) async throws(EventStoreError) -> [RecordedEvent] {
         try reader.readAll(fromPosition: position, direction: direction, limit: limit)
     }

@@ -43,9 +43,10 @@ public struct EventStoreReader: Sendable {
 
     /// See ``EventStore/readAll(fromPosition:direction:limit:)``.
     public func readAll(
-        fromPosition position: LogPosition = .first, direction: ReadDirection = .forward, limit: Int = .max
+        fromPosition position: LogPosition? = nil, direction: ReadDirection = .forward, limit: Int = .max
     ) throws(EventStoreError) -> [RecordedEvent] {
-        try engine.readAll(from: position, direction: direction, limit: limit)
+        let start = position ?? (direction == .forward ? .first : LogPosition(UInt64.max))
+        return try engine.readAll(from: start, direction: direction, limit: limit)
     }
 
     /// See ``EventStore/read(filter:fromPosition:limit:)``.
