@@ -55,6 +55,13 @@ let package = Package(
             dependencies: [.product(name: "AnnalsJSON", package: "Annals")],
             swiftSettings: strictSwift
         ),
+        // Readers beside a writer across processes (issue 12): read-only open while a writer
+        // appends, append-to-delivery latency, writer throughput with followers.
+        .executableTarget(
+            name: "ReadersBench",
+            dependencies: [.product(name: "Annals", package: "Annals"), .product(name: "AnnalsLog", package: "Annals")],
+            swiftSettings: strictSwift
+        ),
         .executableTarget(
             name: "AnnalsMicro",
             dependencies: [

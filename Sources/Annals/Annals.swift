@@ -29,3 +29,5 @@ public typealias SealReport = AnnalsLog.SealReport
 public typealias StorageFileSystem = AnnalsLog.StorageFileSystem
 /// The real file system.
 public typealias PosixFileSystem = AnnalsLog.PosixFileSystem
+/// How a store is opened: the one writer, or a reader beside it.
+public typealias OpenMode = AnnalsLog.OpenMode

@@ -52,7 +52,7 @@ struct ReadCommand: AsyncParsableCommand {
     func run() async throws {
         guard PosixFileSystem().exists(store.dir) else { throw CLIError("no store at \(store.dir)") }
         let query = try query()
-        let eventStore = try await store.openStore()
+        let eventStore = try await store.openStoreReadOnly()
         try await StoreAccess.using(eventStore) { eventStore in
             var reader = EventReader(store: eventStore, limit: limit)
             try await reader.run(query)

@@ -43,7 +43,7 @@ struct ReplicateCommand: AsyncParsableCommand {
         signal(SIGPIPE, SIG_IGN)
         let configuration = cluster.configuration(subjectPrefix: subjectPrefix, replicas: replicas)
         do { try configuration.validate() } catch { throw CLIError("\(error)") }
-        let store = try await StoreAccess.openExisting(dir)
+        let store = try await StoreAccess.openExistingForWriting(dir)
         let summary = try await StoreAccess.using(store) { store in
             let replicator = Replicator(store: store, configuration: configuration, logger: NATSCommandOptions.logger("annals.replicate"))
             let work = Task { () throws(ReplicationError) -> ReplicationSummary in

@@ -20,7 +20,11 @@ struct SealCommand: ParsableCommand {
         var options = store.logOptions()
         options.sealing = .manual
         let log: Log
-        do { log = try Log.open(directory: store.dir, options: options) } catch { throw CLIError("cannot open store \(store.dir): \(error)") }
+        do { log = try Log.open(directory: store.dir, options: options) } catch where error.code == .conflict {
+            throw CLIError("cannot seal \(store.dir) while another process writes to it: sealing replaces files, so only the writer may do it (its background sealing seals full segments already; or stop it and run `annals seal`)")
+        } catch {
+            throw CLIError("cannot open store \(store.dir): \(error)")
+        }
         defer { try? log.close() }
         let rawSegments = try log.stats().segments.filter { $0.state == "raw" }
         let pending = rawSegments.count

@@ -14,8 +14,7 @@ struct StatsCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        guard PosixFileSystem().exists(store.dir) else { throw CLIError("no store at \(store.dir)") }
-        let log = try store.open()
+        let log = try store.openReadOnly()
         defer { try? log.close() }
         let stats: LogStats
         do { stats = try log.stats() } catch { throw CLIError("stats failed: \(error)") }

@@ -30,12 +30,14 @@ struct StoreOptions: ParsableArguments {
         return options
     }
 
-    /// Opens the storage core alone (verify, stats, seal work below the stream layer).
-    func open() throws -> Log {
+    /// Opens the storage core alone, read-only (verify and stats work below the stream layer,
+    /// beside a running writer or not).
+    func openReadOnly() throws -> Log {
+        guard PosixFileSystem().exists(dir) else { throw CLIError("no store at \(dir)") }
         do {
-            return try Log.open(directory: dir, options: logOptions())
+            return try Log.open(directory: dir, options: logOptions(), mode: .readOnly)
         } catch {
-            throw CLIError("cannot open store \(dir): \(error)")
+            throw CLIError("cannot open store \(dir) read-only: \(error)")
         }
     }
 
@@ -43,20 +45,32 @@ struct StoreOptions: ParsableArguments {
     func openStore() async throws -> EventStore {
         try await StoreAccess.open(dir, options: EventStoreOptions(log: logOptions()))
     }
+
+    /// Opens an existing event store read-only, beside a running writer or not.
+    func openStoreReadOnly() async throws -> EventStore {
+        try await StoreAccess.openExisting(dir, options: EventStoreOptions(log: logOptions()))
+    }
 }
 
 /// Opening and closing an `EventStore` from a command, with errors as `CLIError`s.
 enum StoreAccess {
-    static func open(_ dir: String, options: EventStoreOptions = EventStoreOptions()) async throws -> EventStore {
+    static func open(_ dir: String, options: EventStoreOptions = EventStoreOptions(), mode: OpenMode = .readWrite) async throws -> EventStore {
         do {
-            return try await EventStore.open(directory: dir, options: options)
+            return try await EventStore.open(directory: dir, options: options, mode: mode)
         } catch {
-            throw CLIError("cannot open store \(dir): \(error)")
+            throw CLIError("cannot open store \(dir)\(mode == .readOnly ? " read-only" : ""): \(error)")
         }
     }
 
-    /// Opens a store that must exist already: reading commands never create one.
+    /// Opens a store that must exist already, read-only: reading commands never create,
+    /// lock, repair or otherwise change one, and run beside its writer.
     static func openExisting(_ dir: String, options: EventStoreOptions = EventStoreOptions()) async throws -> EventStore {
+        guard PosixFileSystem().exists(dir) else { throw CLIError("no store at \(dir)") }
+        return try await open(dir, options: options, mode: .readOnly)
+    }
+
+    /// Opens a store that must exist already, as its writer.
+    static func openExistingForWriting(_ dir: String, options: EventStoreOptions = EventStoreOptions()) async throws -> EventStore {
         guard PosixFileSystem().exists(dir) else { throw CLIError("no store at \(dir)") }
         return try await open(dir, options: options)
     }

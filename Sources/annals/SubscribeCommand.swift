@@ -15,10 +15,9 @@ struct SubscribeCommand: AsyncParsableCommand {
         discussion: """
             Writes the events from --from on (default: only new ones) in the `annals read` line format, then \
             follows live appends. SIGINT or SIGTERM ends it cleanly with exit status 0. \
-            The store's LOCK file admits one process at a time, so while `annals subscribe` runs no other process \
-            can open the store: it shows the history from --from and then waits, and it cannot follow appends made \
-            by another process (such as `annals append`). Services that link Annals follow their own appends \
-            with EventStore.subscribe instead.
+            It opens the store read-only, so it runs beside the writer (`annals append`, or a service that \
+            links Annals) and follows its appends as they become durable, polling every millisecond; it never \
+            changes the store.
             """)
 
     @Option(name: .long, help: "The store directory.")

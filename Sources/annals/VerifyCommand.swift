@@ -18,8 +18,7 @@ struct VerifyCommand: ParsableCommand {
     @OptionGroup var progress: ProgressOptions
 
     func run() throws {
-        guard PosixFileSystem().exists(store.dir) else { throw CLIError("no store at \(store.dir)") }
-        let log = try store.open()
+        let log = try store.openReadOnly()
         let recovery = log.recoveryReport
         let size = (try? log.stats()).map { "verifying \($0.records) records, \(ByteCount.text($0.bytes))" } ?? "verifying"
         let report = ProgressMeter(unit: "records", totalBytes: nil, choice: progress.progress).whileRunning(size) { log.verify() }

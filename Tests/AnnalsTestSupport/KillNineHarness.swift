@@ -203,10 +203,25 @@ public final class KillNineHarness {
         return problems
     }
 
-    /// Reopens the store (as the next writer would) and checks it against what was sent and acked.
+    /// Checks the store against what was sent and acked twice: first opened read-only, which
+    /// changes nothing (a failure keeps the evidence exactly as the killed writer left it) and
+    /// shows what that writer had made durable; then reopened as the next writer would, after
+    /// its recovery.
     public func checkStore() throws -> [String] {
+        // A writer killed before its open published `HEAD` acknowledged nothing, and leaves a
+        // store that only recovery can read; once anything is acknowledged, `HEAD` names it.
+        do {
+            let readOnly = try Log.open(directory: directory, mode: .readOnly)
+            let before = try check(readOnly).map { "read-only, before recovery: \($0)" }
+            try readOnly.close()
+            if !before.isEmpty { return before }
+        } catch let error as LogError where error.code == .notFound && acknowledgedTotal == 0 {}
         let log = try Log.open(directory: directory)
         defer { try? log.close() }
+        return try check(log)
+    }
+
+    private func check(_ log: Log) throws -> [String] {
         var problems: [String] = []
         var expected: UInt64 = 1
         try log.forEachRecord(from: .first) { view in

@@ -62,6 +62,8 @@ public enum EventStoreError: Error, Sendable, Equatable, CustomStringConvertible
         case notFound
         /// Another process holds the store, or an operation raced a conflicting one.
         case conflict
+        /// The store was opened read-only, and the operation would change it.
+        case readOnly
     }
 
     /// What an ``EventStoreError/invalidArgument(_:)`` or ``EventStoreError/idempotencyConflict(_:)``
@@ -122,6 +124,7 @@ public enum EventStoreError: Error, Sendable, Equatable, CustomStringConvertible
             case .invalidArgument: .invalidArgument
             case .closed: .closed
             case .conflict: .conflict
+            case .readOnly: .readOnly
             }
         }
     }

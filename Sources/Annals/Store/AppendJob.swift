@@ -8,6 +8,11 @@ final class AppendJob: @unchecked Sendable {
     enum Kind {
         case events([StreamAppend])
         case delete(StreamName, ExpectedVersion, hard: Bool)
+
+        var isDelete: Bool {
+            if case .delete = self { return true }
+            return false
+        }
     }
 
     /// What the caller learns once the job is done.

@@ -6,6 +6,7 @@ extension EventStore {
     /// with no gap and no duplicate between them. See `Subscription`.
     public func subscribe(from start: SubscriptionStart = .end, filter: EventFilter = .all) throws(EventStoreError) -> Subscription {
         try engine.lock.withLock { () throws(EventStoreError) in try engine.checkOpen() }
+        try engine.followIfStale()
         let position: LogPosition
         switch start {
         case .start: position = .first
@@ -20,6 +21,7 @@ extension EventStore {
     /// `name`; `subscribe(from: .checkpoint(name))` resumes after it, even after a restart.
     /// ``checkpoint(named:)`` reads it back.
     public func saveCheckpoint(named name: String, position: LogPosition) async throws(EventStoreError) {
+        try engine.checkWritable("save a checkpoint")
         let checkpoints = self.checkpoints
         try await BlockingExecutor.shared.run { () throws(EventStoreError) in
             do throws(LogError) { try checkpoints.save(position, named: name) } catch { throw EventStoreError(error) }

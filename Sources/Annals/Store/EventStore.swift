@@ -32,9 +32,17 @@ public final class EventStore: Sendable {
 
     /// Opens (creating if needed) the store in `directory`, recovering the log and loading or
     /// rebuilding the stream indexes. `openReport` says what was repaired.
-    public static func open(directory: String, options: EventStoreOptions = EventStoreOptions()) async throws(EventStoreError) -> EventStore {
+    ///
+    /// With `mode: .readOnly` it opens an existing store beside its writer, in any process: no
+    /// lock, no repair, no write. Reads and subscriptions see exactly what the writer has made
+    /// durable, and follow it (reads catch up when their view is over a millisecond old;
+    /// subscriptions poll every millisecond). Appends, deletes and checkpoint saves fail with
+    /// `.storage` of code `.readOnly`.
+    public static func open(
+        directory: String, options: EventStoreOptions = EventStoreOptions(), mode: OpenMode = .readWrite
+    ) async throws(EventStoreError) -> EventStore {
         try await BlockingExecutor.shared.run { () throws(EventStoreError) -> EventStore in
-            let engine = try StoreEngine.open(directory: directory, options: options)
+            let engine = try StoreEngine.open(directory: directory, options: options, mode: mode)
             do throws(LogError) {
                 let checkpoints = try CheckpointStore(fileSystem: engine.fileSystem, directory: directory)
                 return EventStore(engine: engine, checkpoints: checkpoints)

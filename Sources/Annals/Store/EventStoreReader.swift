@@ -51,6 +51,7 @@ public struct EventStoreReader: Sendable {
 
     /// See ``EventStore/read(filter:fromPosition:limit:)``.
     public func read(filter: EventFilter, fromPosition position: LogPosition = .first, limit: Int = .max) throws(EventStoreError) -> [RecordedEvent] {
+        try engine.followIfStale()
         let end = LogPosition(engine.visibleEnd.load(ordering: .acquiring))
         return try engine.scan(from: position, end: end, filter: filter, maxEvents: limit, maxRecords: .max).events
     }
@@ -72,6 +73,7 @@ public struct EventStoreReader: Sendable {
 
     /// The last position of an event or control record readers can see, or nil when empty.
     public var lastPosition: LogPosition? {
+        try? engine.followIfStale()
         let end = engine.visibleEnd.load(ordering: .acquiring)
         return end > LogPosition.first.rawValue ? LogPosition(end - 1) : nil
     }

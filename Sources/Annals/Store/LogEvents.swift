@@ -65,6 +65,7 @@ public struct LogEvents: AsyncSequence, Sendable {
         /// The next event, or nil at the end. Reads on the caller's executor.
         public mutating func next(isolation actor: isolated (any Actor)?) async throws(EventStoreError) -> RecordedEvent? {
             let engine = sequence.engine
+            if self.end == nil { try engine.followIfStale() }  // a read-only store catches up first
             let end = self.end ?? LogPosition(engine.visibleEnd.load(ordering: .acquiring))
             self.end = end
             while index == page.count {

@@ -35,6 +35,7 @@ extension StoreEngine {
     /// Hands a job to the commit thread and awaits its outcome.
     private func submit(_ kind: AppendJob.Kind, ids: [EventID]) async throws(EventStoreError) -> AppendJob.Outcome {
         if isClosing.load(ordering: .acquiring) { throw .closed }
+        try checkWritable(kind.isDelete ? "delete a stream" : "append")
         let result = await withUnsafeContinuation { (continuation: UnsafeContinuation<Result<AppendJob.Outcome, EventStoreError>, Never>) in
             let job = AppendJob(kind: kind, ids: ids, continuation: continuation)
             log.submit(CommitRequest(.decide({ [self] in decide(job) })) { [self] result in finish(job, result) })

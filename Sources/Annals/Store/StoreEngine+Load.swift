@@ -21,15 +21,28 @@ extension StoreEngine {
             var full = FullSegmentIndex.open(fileSystem, directory: directory, base: base, end: segmentEnd, hash: hash)
             if full == nil || segmentEnd > covered {
                 let built = try scan(from: base, to: segmentEnd, headsFrom: covered)
+                if full == nil && isReadOnly {
+                    // The writer has not written them yet (or they are damaged): keep it in memory.
+                    openSegments[base] = built
+                    continue
+                }
                 if full == nil { full = try writeFiles(of: built, end: segmentEnd, reportAsRebuilt: true) }
             }
             fullSegments.append(full!)
         }
         let active = bases.last!
+        if isReadOnly {
+            // A reader indexes the active segment at its first catch-up (`follow`), which every
+            // read and subscription runs first: the open itself reads no record of it.
+            openSegments[active] = OpenSegmentIndex(base: active)
+            watermark = active
+            visibleEnd.store(active.rawValue, ordering: .releasing)
+            return
+        }
         openSegments[active] = try scan(from: active, to: end, headsFrom: covered)
         watermark = end
         visibleEnd.store(end.rawValue, ordering: .releasing)
-        if report.headsRebuilt || covered < active { try writeHeads(heads, coveredNext: end) }
+        if !isReadOnly && (report.headsRebuilt || covered < active) { try writeHeads(heads, coveredNext: end) }
     }
 
     /// The checkpoint, if it is valid and consistent with a log that ends before `end`.

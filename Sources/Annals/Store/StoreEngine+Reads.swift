@@ -10,6 +10,7 @@ extension StoreEngine {
     ) throws(EventStoreError) -> [RecordedEvent] {
         try stream.validate()
         guard limit > 0 else { return [] }
+        try followIfStale()
         let found = try lock.withLock { () throws(EventStoreError) -> [VersionedPosition] in
             try checkOpen()
             guard let versions = try versionRange(stream, from: version, direction: direction, limit: limit) else { return [] }
@@ -110,6 +111,7 @@ extension StoreEngine {
     /// older. The time indexes give the newest sparse entry before `timestamp`; the log is
     /// scanned from there.
     func firstPosition(atOrAfter timestamp: Int64) throws(EventStoreError) -> LogPosition? {
+        try followIfStale()
         let start: LogPosition = try lock.withLock { () throws(EventStoreError) -> LogPosition in
             try checkOpen()
             for base in openSegments.keys.sorted().reversed() {
@@ -134,6 +136,7 @@ extension StoreEngine {
 extension StoreEngine {
     /// Every event by global position, skipping control records.
     func readAll(from position: LogPosition, direction: ReadDirection, limit: Int) throws(EventStoreError) -> [RecordedEvent] {
+        try followIfStale()
         let end = LogPosition(visibleEnd.load(ordering: .acquiring))
         switch direction {
         case .forward:
@@ -156,14 +159,16 @@ extension StoreEngine {
 
     /// The heads of every stream, by name.
     func streamInfos() throws(EventStoreError) -> [StreamInfo] {
-        try lock.withLock { () throws(EventStoreError) -> [StreamInfo] in
+        try followIfStale()
+        return try lock.withLock { () throws(EventStoreError) -> [StreamInfo] in
             try checkOpen()
             return heads.map { StreamInfo(stream: StreamName($0.key), head: $0.value) }.sorted { $0.stream < $1.stream }
         }
     }
 
     func streamInfo(_ stream: StreamName) throws(EventStoreError) -> StreamInfo? {
-        try lock.withLock { () throws(EventStoreError) -> StreamInfo? in
+        try followIfStale()
+        return try lock.withLock { () throws(EventStoreError) -> StreamInfo? in
             try checkOpen()
             return heads[stream.rawValue].map { StreamInfo(stream: stream, head: $0) }
         }

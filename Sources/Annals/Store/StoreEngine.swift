@@ -45,6 +45,13 @@ final class StoreEngine: @unchecked Sendable {
     /// `watermark`, readable without the lock (subscribers poll it).
     let visibleEnd: Atomic<UInt64>
     let signal = CommitSignal()
+    /// True when opened read-only: the engine follows another process's writer
+    /// (`StoreEngine+Follow`) and never writes.
+    let isReadOnly: Bool
+    /// Makes catch-ups one at a time (read-only only); taken before `lock`, never inside it.
+    let followMutex = PosixMutex()
+    /// When the last catch-up ran (uptime nanoseconds; read-only only).
+    let lastFollowed = Atomic<UInt64>(0)
 
     init(log: Log, options: EventStoreOptions) {
         self.log = log
@@ -53,13 +60,15 @@ final class StoreEngine: @unchecked Sendable {
         self.watermark = log.nextPosition
         self.visibleEnd = Atomic(log.nextPosition.rawValue)
         self.report = EventStoreOpenReport(log: log.recoveryReport)
+        self.isReadOnly = log.mode == .readOnly
     }
 
-    /// Opens the log and loads or rebuilds the stream layer's state.
-    static func open(directory: String, options: EventStoreOptions) throws(EventStoreError) -> StoreEngine {
+    /// Opens the log and loads or rebuilds the stream layer's state (read-only: loads it,
+    /// building in memory whatever the writer has not written yet).
+    static func open(directory: String, options: EventStoreOptions, mode: OpenMode) throws(EventStoreError) -> StoreEngine {
         try options.validate()
         let log: Log
-        do { log = try Log.open(directory: directory, options: options.log) } catch { throw EventStoreError(error) }
+        do { log = try Log.open(directory: directory, options: options.log, mode: mode) } catch { throw EventStoreError(error) }
         let engine = StoreEngine(log: log, options: options)
         do throws(LogError) {
             try engine.load()
@@ -74,6 +83,12 @@ final class StoreEngine: @unchecked Sendable {
     /// heads checkpoint, and closes the log.
     func close() throws(EventStoreError) {
         guard !isClosing.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        if isReadOnly {
+            followMutex.withLock { lock.withLock { isClosed = true } }
+            signal.close()
+            do throws(LogError) { try log.close() } catch { throw EventStoreError(error) }
+            return
+        }
         // Every append submitted before the flag was set is queued ahead of this sync, and has
         // finished (and handed any full segment to the index queue) when it returns.
         do throws(LogError) { try log.sync() } catch where error.code == .closed {} catch {
@@ -100,5 +115,12 @@ final class StoreEngine: @unchecked Sendable {
 
     func checkOpen() throws(EventStoreError) {
         if isClosed { throw .closed }
+    }
+
+    /// Throws for an operation that would change a read-only store.
+    func checkWritable(_ operation: String) throws(EventStoreError) {
+        guard !isReadOnly else {
+            throw .storage(LogError(.readOnly, "cannot \(operation): the store is open read-only (the writer's process does this)"))
+        }
     }
 }

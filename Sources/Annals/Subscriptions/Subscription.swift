@@ -68,6 +68,12 @@ public struct Subscription: AsyncSequence, Sendable {
                 }
                 if engine.signal.isClosed { return nil }
                 let engine = self.engine
+                if engine.isReadOnly {
+                    // Another process writes: poll its published watermark.
+                    if try engine.follow() { continue }
+                    try? await Task.sleep(nanoseconds: StoreEngine.followIntervalNanoseconds)
+                    continue
+                }
                 await engine.signal.wait(beyond: cursor) { LogPosition(engine.visibleEnd.load(ordering: .acquiring)) }
             }
         }

@@ -47,6 +47,14 @@ enum Format {
     static let cleanShutdownBytes = 64
     static let cleanShutdownChecksumOffset = 60
 
+    // MARK: §9 Head file
+
+    /// "ANHD": ANnals HeaD, each of the `HEAD` file's two slots.
+    static let headMagic: UInt32 = 0x4448_4E41
+    static let headFormatVersion: UInt16 = 1
+    static let headSlotBytes = 64
+    static let headSlots = 2
+
     // MARK: §6 Sealed segment
 
     /// "ANLS": ANnals Log Sealed, the 64-byte header at offset 0 of a `.sealed` file. The

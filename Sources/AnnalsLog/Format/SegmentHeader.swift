@@ -66,3 +66,15 @@ struct SegmentHeader: Equatable, Sendable {
             createdAt: bytes.loadLE(at: Layout.createdAt, as: Int64.self))
     }
 }
+
+extension SegmentHeader {
+    /// Reads and checks the header of the segment file `name`, which must start at `base`.
+    static func check(_ file: any StorageFile, name: String, base: LogPosition) throws(LogError) {
+        var bytes = [UInt8](repeating: 0, count: Format.segmentHeaderBytes)
+        try bytes.withMutableBytes { (raw) throws(LogError) in try file.readExactly(at: 0, into: raw, file: name) }
+        let header = try bytes.withBytes { (raw) throws(LogError) in try SegmentHeader.decode(raw, file: name) }
+        guard header.basePosition == base else {
+            throw .corruption("header says base \(header.basePosition) but the file name says \(base)", file: name, offset: 8)
+        }
+    }
+}

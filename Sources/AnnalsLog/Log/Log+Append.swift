@@ -16,6 +16,7 @@ extension Log {
     /// Makes every acknowledged record durable now, whatever the policy. Ordered with appends:
     /// it covers every append acknowledged before it was called.
     public func sync() throws(LogError) {
+        try checkWritable("sync")
         _ = try wait(for: .sync)
     }
 
@@ -24,6 +25,10 @@ extension Log {
     /// that finds the commit thread idle is committed on the calling thread instead, and
     /// finishes before `submit` returns: the write is a memory copy into the page cache.
     package func submit(_ request: CommitRequest) {
+        guard let commitThread else {
+            request.finish(.failure(LogError(.readOnly, "cannot append: the store is open read-only (the writer's process does this)")))
+            return
+        }
         if options.durability != .always, !request.isSync, commitThread.commitInline(request) { return }
         commitThread.enqueue(request)
     }

@@ -43,7 +43,7 @@ extension Log {
     }
 
     private func verify(_ segment: Segment, through end: LogPosition, isActive: Bool, expected: inout LogPosition, into report: inout VerifyReport) throws(LogError) {
-        try LogRecovery(directory: directory, options: options, blockCache: blockCache).checkHeader(segment.file, name: segment.fileName, base: segment.base)
+        try SegmentHeader.check(segment.file, name: segment.fileName, base: segment.base)
         let (dataEnd, _) = segment.committed
         var offsets: [LogPosition: UInt64] = [:]
         let index = segment.indexSnapshot

@@ -6,11 +6,16 @@ import Synchronization
 /// Appends from many threads are coalesced by group commit into one write and one fdatasync.
 /// Readers see records up to the committed watermark and never past it. All methods are
 /// synchronous and thread-safe; the layer above wraps them for `async` callers.
+///
+/// Opened `.readOnly`, a log takes no lock and writes nothing: it reads what the writer (in
+/// any process) has made durable, as published in the `HEAD` file, and `refresh()` catches up.
 public final class Log: @unchecked Sendable {
     /// The store's directory.
     public let directory: String
     /// The options the log was opened with.
     public let options: LogOptions
+    /// Whether this log was opened for writing or read-only beside a writer.
+    public let mode: OpenMode
     /// What opening the store found and repaired.
     public let recoveryReport: RecoveryReport
     let fileSystem: any StorageFileSystem
@@ -23,15 +28,19 @@ public final class Log: @unchecked Sendable {
     /// The position after the last committed record: readers never pass it.
     let committedNext: Atomic<UInt64>
 
-    /// Owns group commit: the only thread that touches `writer` while the log is open.
-    private(set) var commitThread: CommitThread!
+    /// Owns group commit: the only thread that touches `writer` while the log is open (nil
+    /// when read-only).
+    private(set) var commitThread: CommitThread?
     /// Set once by `close` (and `abandonForTesting`), which run one at a time.
     private let closeMutex = PosixMutex()
     private var isClosed = false
     /// False once the log is closing: reads fail with `.closed`.
     let isOpenForReads = Atomic<Bool>(true)
-    let writer: SegmentWriter
-    private let storeLock: any StorageLock
+    /// The active segment's writer; nil when read-only.
+    let writable: SegmentWriter?
+    private let storeLock: (any StorageLock)?
+    /// Follows the writer's `HEAD` when read-only; nil when writable.
+    let follower: LogFollower?
     var intervalFlusher: IntervalFlusher?
     /// Decompressed sealed blocks, shared by all sealed segments (`LogOptions.blockCacheBytes`).
     let blockCache: BlockCache
@@ -42,11 +51,28 @@ public final class Log: @unchecked Sendable {
 
     /// Opens (creating if needed) the store in `directory`, recovering from any crash.
     /// Fails with `.conflict` when another process has it open.
-    public static func open(directory: String, options: LogOptions = LogOptions()) throws(LogError) -> Log {
+    ///
+    /// With `mode: .readOnly` it opens an existing store beside its writer, if any: no lock,
+    /// no recovery, no write of any kind. It sees exactly the records the writer made durable
+    /// (FORMAT.md §9, DURABILITY.md "Readers in other processes").
+    public static func open(directory: String, options: LogOptions = LogOptions(), mode: OpenMode = .readWrite) throws(LogError) -> Log {
         try options.validate()
         let cache = BlockCache(capacityBytes: options.blockCacheBytes)
+        if mode == .readOnly {
+            let opened = try ReadOnlyOpen(directory: directory, options: options, blockCache: cache).open()
+            return Log(directory: directory, options: options, readOnly: opened, blockCache: cache)
+        }
         let recovered = try LogRecovery(directory: directory, options: options, blockCache: cache).recover()
         let log = Log(directory: directory, options: options, recovered: recovered, blockCache: cache)
+        do throws(LogError) {
+            let publisher = try HeadPublisher(fileSystem: options.fileSystem, directory: directory, logger: options.logger)
+            log.writer.headPublisher = publisher
+            // Recovery synced what it kept, so everything recovered is durable.
+            publisher.publishBoth(durableNext: log.writer.nextPosition, activeBase: log.writer.segment.base,
+                                  activeDurableEnd: log.writer.dataEnd)
+        } catch {
+            log.logger.warning("could not open the HEAD file: read-only openers will not see this writer's appends", metadata: ["error": "\(error)"])
+        }
         if options.sealing == .background {
             log.sealer = BackgroundSealer(log: log)
             log.sealer?.schedule()  // full raw segments left by an earlier run
@@ -58,20 +84,52 @@ public final class Log: @unchecked Sendable {
         self.blockCache = blockCache
         self.directory = directory
         self.options = options
+        self.mode = .readWrite
         self.fileSystem = options.fileSystem
         self.recoveryReport = recovered.report
         self.segments = recovered.segments
         for case let raw as Segment in recovered.segments { raw.attach(cache: blockCache) }
-        self.writer = recovered.writer
+        self.writable = recovered.writer
         self.storeLock = recovered.lock
+        self.follower = nil
         self.committedNext = Atomic(recovered.writer.nextPosition.rawValue)
-        commitThread = CommitThread { [weak self] group in self?.commitGroup(group) }
-        commitThread.start()
+        let thread = CommitThread { [weak self] group in self?.commitGroup(group) }
+        commitThread = thread
+        thread.start()
         if case .interval(let milliseconds) = options.durability {
             intervalFlusher = IntervalFlusher(log: self, milliseconds: milliseconds)
         }
         if !recovered.report.isClean {
             logger.warning("recovered store", metadata: ["directory": "\(directory)", "report": "\(recovered.report)"])
+        }
+    }
+
+    private init(directory: String, options: LogOptions, readOnly opened: ReadOnlyOpen.Result, blockCache: BlockCache) {
+        self.blockCache = blockCache
+        self.directory = directory
+        self.options = options
+        self.mode = .readOnly
+        self.fileSystem = options.fileSystem
+        self.recoveryReport = opened.report
+        self.segments = opened.segments
+        for case let raw as Segment in opened.segments { raw.attach(cache: blockCache) }
+        self.writable = nil
+        self.storeLock = nil
+        self.follower = opened.follower
+        self.committedNext = Atomic(opened.follower.head.durableNext.rawValue)
+    }
+
+    /// The active segment's writer. Only the commit thread, open and close touch it, and only
+    /// in a writable log.
+    var writer: SegmentWriter {
+        guard let writable else { preconditionFailure("only a writable log has a writer") }
+        return writable
+    }
+
+    /// Throws `.readOnly` for an operation that would change a read-only store.
+    func checkWritable(_ operation: String) throws(LogError) {
+        guard mode == .readWrite else {
+            throw LogError(.readOnly, "cannot \(operation): the store is open read-only (the writer's process does this)")
         }
     }
 
@@ -96,17 +154,20 @@ public final class Log: @unchecked Sendable {
         guard closeOnce() else { return }
         stopSealing()
         defer {
-            storeLock.release()
+            storeLock?.release()
+            writable?.headPublisher?.close()
+            follower?.close()
             for segment in segmentSnapshot { segment.close() }
         }
-        if let failure = commitThread.poison { throw failure }
+        guard mode == .readWrite else { return }
+        if let failure = commitThread?.poison { throw failure }
         do throws(WriterFailure) { try writer.close() } catch { throw error.error }
         let marker = CleanShutdownMarker(
             nextPosition: writer.nextPosition, activeBase: writer.segment.base, activeEndOffset: writer.dataEnd)
         try AtomicFile.write(fileSystem, directory: directory, name: SegmentFileName.cleanShutdownFile, bytes: marker.encode())
     }
 
-    func releaseLockForTesting() { storeLock.release() }
+    func releaseLockForTesting() { storeLock?.release() }
 
     /// Marks the log closed, lets the queued requests commit and stops the commit thread.
     /// True for the first caller only.
@@ -129,6 +190,8 @@ extension Log {
     public func abandonForTesting() {
         guard closeOnce() else { return }
         stopSealing()
+        writable?.headPublisher?.close()
+        follower?.close()
         for segment in segmentSnapshot { segment.close() }
         releaseLockForTesting()
     }

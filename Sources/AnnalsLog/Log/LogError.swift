@@ -15,6 +15,8 @@ public struct LogError: Error, Sendable, Equatable, CustomStringConvertible {
         case closed
         /// Another process holds the store, or the operation raced a conflicting one.
         case conflict
+        /// The store was opened read-only, and the operation would change it.
+        case readOnly
     }
 
     /// The kind of failure.

@@ -257,7 +257,7 @@ struct LogRecovery {
         guard next > base else { throw .corruption("segment bases are not increasing", file: name, offset: 0) }
         let file = try fileSystem.open(joinPath(directory, name), writable: false)
         do throws(LogError) {
-            try checkHeader(file, name: name, base: base)
+            try SegmentHeader.check(file, name: name, base: base)
             let indexPath = joinPath(directory, SegmentFileName(base: base, kind: .positionIndex).description)
             var index = PositionIndexFile.mapComplete(fileSystem, path: indexPath, base: base)
             if index == nil {
@@ -293,14 +293,5 @@ struct LogRecovery {
             : "the segments overlap"
         throw .corruption("records end at position \(lastPosition), but the next segment starts at \(next): \(gap)",
                           file: name, offset: outcome.stopOffset)
-    }
-
-    func checkHeader(_ file: any StorageFile, name: String, base: LogPosition) throws(LogError) {
-        var bytes = [UInt8](repeating: 0, count: Format.segmentHeaderBytes)
-        try bytes.withMutableBytes { (raw) throws(LogError) in try file.readExactly(at: 0, into: raw, file: name) }
-        let header = try bytes.withBytes { (raw) throws(LogError) in try SegmentHeader.decode(raw, file: name) }
-        guard header.basePosition == base else {
-            throw .corruption("header says base \(header.basePosition) but the file name says \(base)", file: name, offset: 8)
-        }
     }
 }

@@ -23,6 +23,7 @@ extension Log {
     @discardableResult
     public func sealFullSegments(progress: ((SealReport) -> Void)? = nil) throws(LogError) -> [SealReport] {
         try checkReadable()
+        try checkWritable("seal segments")
         sealMutex.lock()
         defer { sealMutex.unlock() }
         var reports: [SealReport] = []

@@ -20,6 +20,7 @@ package struct SegmentFileName: Hashable, Sendable, CustomStringConvertible {
     package static let temporarySuffix = ".tmp"
     static let lockFile = "LOCK"
     static let cleanShutdownFile = "CLEAN"
+    static let headFile = "HEAD"
 
     package var base: LogPosition
     package var kind: SegmentFileKind

@@ -18,6 +18,9 @@ final class SegmentWriter: @unchecked Sendable {
     /// recovery can trust every entry it finds there.
     private var indexEntriesInFile: Int
     private let buffer = WriteBuffer()
+    /// Tells read-only openers what is durable, after every sync and roll (nil in tests that
+    /// build a writer alone).
+    var headPublisher: HeadPublisher?
     /// State to restore if the pending group's write fails.
     private var groupStart: (nextPosition: LogPosition, lastTimestamp: Int64, indexEntries: Int)
 
@@ -93,6 +96,7 @@ final class SegmentWriter: @unchecked Sendable {
             do throws(LogError) { try segment.file.sync() } catch { throw .poisoned(error) }
             syncedEnd = dataEnd
             writeDurableIndexEntries()
+            publishHead()
         }
         let newEntries = Array(indexBuilder.entries[segment.indexSnapshot.count...])
         segment.commit(entries: newEntries, dataEnd: dataEnd, nextPosition: nextPosition)
@@ -146,7 +150,15 @@ final class SegmentWriter: @unchecked Sendable {
         syncedEnd = dataEnd
         indexBuilder = PositionIndexFile.Builder()
         indexEntriesInFile = 0
+        publishHead()
         return next
+    }
+
+    /// Publishes the durable watermark. Called only right after a sync or a roll, when every
+    /// record before `nextPosition` is synced and nothing is pending.
+    func publishHead() {
+        precondition(buffer.count == 0 && syncedEnd == dataEnd, "only synced records are published to readers")
+        headPublisher?.publish(durableNext: nextPosition, activeBase: segment.base, activeDurableEnd: syncedEnd)
     }
 
     /// Creates `<base>.log` with its header and `<base>.pidx` with its header, syncs both and

@@ -1,0 +1,107 @@
+import AnnalsLog
+import Dispatch
+import Synchronization
+
+extension StoreEngine {
+    /// How stale a read-only store's reads may be: a read first catches up with the writer
+    /// when the last catch-up is older than this. Subscriptions poll at the same interval.
+    static let followIntervalNanoseconds: UInt64 = 1_000_000
+
+    /// In a read-only store, catches up with the writer when the last catch-up is older than
+    /// `followIntervalNanoseconds`. A writable store is always current.
+    func followIfStale() throws(EventStoreError) {
+        guard isReadOnly else { return }
+        let now = DispatchTime.now().uptimeNanoseconds
+        guard now &- lastFollowed.load(ordering: .relaxed) >= Self.followIntervalNanoseconds else { return }
+        try follow()
+    }
+
+    /// In a read-only store, applies what the writer made durable since the last catch-up:
+    /// refreshes the log, indexes the new records, notes them in the heads, moves the
+    /// watermark and wakes subscribers. Returns true when records became visible.
+    ///
+    /// The log is read outside `lock` (catch-ups are serialized by `followMutex`, and only
+    /// they change a read-only engine), so readers wait only for the swap.
+    @discardableResult
+    func follow() throws(EventStoreError) -> Bool {
+        precondition(isReadOnly, "only a read-only store follows a writer")
+        followMutex.lock()
+        defer { followMutex.unlock() }
+        lastFollowed.store(DispatchTime.now().uptimeNanoseconds, ordering: .relaxed)
+        // A closed store has nothing to follow; its callers report `.closed` themselves.
+        let state: (from: LogPosition, closed: Bool) = lock.withLock { (watermark, isClosed) }
+        guard !state.closed else { return false }
+        let from = state.from
+        do { try log.refresh() } catch { throw EventStoreError(error) }
+        let end = log.nextPosition
+        let bases = log.segmentBases()
+        let records = try recordsAfterWatermark(from: from, to: end)
+        // Index files the writer finished since: mapped, so the in-memory copies can go.
+        let written = writtenFullIndexes(bases: bases)
+        guard !records.isEmpty || !written.isEmpty else { return false }
+        lock.withLock {
+            if !records.isEmpty { noteFollowed(records, bases: bases) }
+            adopt(written)
+        }
+        if !records.isEmpty { signal.notify(upTo: end) }
+        return !records.isEmpty
+    }
+
+    /// The records in `from..<end`, all of them, or an error.
+    private func recordsAfterWatermark(from: LogPosition, to end: LogPosition) throws(EventStoreError) -> [IndexedRecord] {
+        guard end > from else { return [] }
+        var records: [IndexedRecord] = []
+        records.reserveCapacity(Int(min(end.rawValue - from.rawValue, 1 << 16)))
+        do {
+            try log.forEachRecord(from: from, limit: Int(end.rawValue - from.rawValue)) { view in
+                records.append(IndexedRecord(view))
+                return true
+            }
+        } catch { throw EventStoreError(error) }
+        guard records.count == Int(end.rawValue - from.rawValue), records.first?.position == from else {
+            throw .storage(LogError(.corruption, "following the writer: positions \(from)..<\(end) should hold \(end.rawValue - from.rawValue) records but \(records.count) were read"))
+        }
+        return records
+    }
+
+    /// Notes records read from the writer's log, segment by segment. Caller holds `lock`.
+    private func noteFollowed(_ records: [IndexedRecord], bases: [LogPosition]) {
+        precondition(records.first?.position == watermark, "a catch-up starts at the watermark")
+        var slot = bases.lastIndex { $0 <= records[0].position }!
+        var index = openSegments.removeValue(forKey: bases[slot]) ?? OpenSegmentIndex(base: bases[slot])
+        for record in records {
+            while slot + 1 < bases.count, record.position >= bases[slot + 1] {
+                openSegments[bases[slot]] = index
+                slot += 1
+                index = openSegments.removeValue(forKey: bases[slot]) ?? OpenSegmentIndex(base: bases[slot])
+            }
+            heads[record.stream, default: StreamHead()].apply(record)  // idempotent: the checkpoint may hold it
+            index.note(record)
+            if index.wantsTimeEntry(record.position) { index.noteTime(record.timestamp, at: record.position) }
+        }
+        openSegments[bases[slot]] = index
+        watermark = records.last!.position.advanced(by: 1)
+        visibleEnd.store(watermark.rawValue, ordering: .releasing)
+    }
+
+    /// The full segments indexed in memory whose index files the writer has written by now:
+    /// mapped, so the in-memory copies can go.
+    private func writtenFullIndexes(bases: [LogPosition]) -> [FullSegmentIndex] {
+        let pending: [LogPosition] = lock.withLock { openSegments.keys.filter { $0 != bases.last } }
+        guard !pending.isEmpty else { return [] }
+        return pending.compactMap { base in
+            guard let slot = bases.firstIndex(of: base), slot + 1 < bases.count else { return nil }
+            return FullSegmentIndex.open(fileSystem, directory: directory, base: base, end: bases[slot + 1], hash: hash)
+        }
+    }
+
+    /// Swaps mapped index files in for in-memory indexes of the same full segments. Caller holds `lock`.
+    private func adopt(_ written: [FullSegmentIndex]) {
+        guard !written.isEmpty else { return }
+        for full in written where openSegments[full.base] != nil {
+            openSegments[full.base] = nil
+            fullSegments.append(full)
+        }
+        fullSegments.sort { $0.base < $1.base }
+    }
+}
