@@ -61,7 +61,8 @@ import Glibc
 
     /// Proves two `annals subscribe` processes follow a writer process through many rolls, its
     /// background seals, a kill -9 and a second writer, delivering every event of the final
-    /// store exactly once and in order; that every acknowledged event survives; and that `read`,
+    /// store exactly once and in order (one of them killed -9 too, and resumed by a third after
+    /// its last line); that every acknowledged event survives; and that `read`,
     /// `stats --json`, `streams` and `verify` each succeed while a writer holds the store.
     @Test func subscribersFollowWritersThroughKillAndRestart() throws {
         let dir = TemporaryDirectory()
@@ -79,6 +80,16 @@ import Glibc
         #expect(Deadline.wait(seconds: 60) { first.acknowledged.count >= 900 })
         first.kill9()
         let acknowledgedBefore = first.acknowledged
+        // A reader killed mid-stream costs nothing but itself: a new one resumes after the last
+        // line the dead one printed.
+        let killed = subscribers[1]
+        kill(killed.process.processIdentifier, SIGKILL)
+        killed.process.waitUntilExit()
+        // Whole lines only: a line the kill cut short is printed again by the next reader.
+        let killedOutput = killed.output.withLock { $0 }
+        let killedLines = killedOutput.last == UInt8(ascii: "\n") ? killed.lines : Array(killed.lines.dropLast())
+        let resumeAt = killedLines.count + 1
+        let resumed = try SubscribeCommandTests.Subscriber(["--dir", dir.path, "--from", "\(resumeAt)"])
         let second = try Writer(store)
         second.send(1500..<2500)
         #expect(second.finish() == 0)
@@ -90,7 +101,10 @@ import Glibc
         }
         #expect(positions == Array(1...UInt64(positions.count)), "the final store is gapless")
         #expect(Set(acknowledgedBefore).isSubset(of: Set(positions)), "every acknowledged event survived the kill")
-        for subscriber in subscribers {
+        let resumedLines = resumed.waitForLines(final.stdoutLines.count - killedLines.count, seconds: 60)
+        #expect(killedLines + resumedLines == final.stdoutLines ? true : false, "a reader killed at line \(killedLines.count) and one resumed after it saw the final store once")
+        #expect(resumed.stop(with: SIGTERM) == (0, true))
+        for subscriber in [subscribers[0]] {
             let lines = subscriber.waitForLines(final.stdoutLines.count, seconds: 60)
             let errors = String(decoding: subscriber.errors.withLock { $0 }, as: UTF8.self)
             // Compared without printing thousands of lines on failure.
