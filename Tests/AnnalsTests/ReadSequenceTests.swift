@@ -131,3 +131,27 @@ extension ReadSequenceTests {
         }
     }
 }
+
+extension ReadSequenceTests {
+    /// Proves the paged sequences of a read-only store beside a writer yield what the writer
+    /// has made durable, including appends made after the reader opened.
+    @Test func sequencesFollowTheWriterInAReadOnlyStore() async throws {
+        let dir = TemporaryDirectory("annals-readonly-sequences")
+        defer { dir.remove() }
+        let options = EventStoreOptions(log: LogOptions(durability: .always, segmentBytes: 8 * 1024))
+        let writer = try await EventStore.open(directory: dir.path, options: options)
+        try await writer.append(to: "order-1", Fixtures.events(40))
+        let reader = try await EventStore.open(directory: dir.path, options: options, mode: .readOnly)
+        try await writer.append(to: "order-1", Fixtures.events(25, tag: "late"))
+        try await Task.sleep(nanoseconds: 2_000_000)  // past the reader's 1 ms staleness bound
+        var all: [RecordedEvent] = []
+        for try await event in reader.events(pageEvents: 16) { all.append(event) }
+        #expect(all == (try await writer.readAll()))
+        #expect(all.count == 65)
+        var stream: [UInt64] = []
+        for try await event in reader.events(in: "order-1", pageEvents: 16) { stream.append(event.version) }
+        #expect(stream == Array(0..<65))
+        try await reader.close()
+        try await writer.close()
+    }
+}
