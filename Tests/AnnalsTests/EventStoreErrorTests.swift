@@ -5,7 +5,7 @@ import Testing
 import AnnalsLog
 
 /// Errors carry a code and the context of the failure, not only words.
-@Suite(.timeLimit(.minutes(1))) struct EventStoreErrorTests {
+@Suite(.timeLimit(.minutes(10))) struct EventStoreErrorTests {
     /// Runs `body`, which must fail, and returns its error.
     func failure(_ body: () async throws(EventStoreError) -> Void) async -> EventStoreError? {
         do throws(EventStoreError) { try await body() } catch { return error }

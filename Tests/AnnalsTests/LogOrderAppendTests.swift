@@ -5,7 +5,7 @@ import Testing
 import AnnalsLog
 
 /// The multi-stream append that takes events in log order, each naming its stream.
-@Suite(.timeLimit(.minutes(1))) struct LogOrderAppendTests {
+@Suite(.timeLimit(.minutes(10))) struct LogOrderAppendTests {
     /// Proves events land in the log in the order given, streams interleaved, each numbered in its stream.
     @Test func keepsTheGivenOrder() async throws {
         try await withStore { store, _ in

@@ -5,7 +5,7 @@ import Testing
 import AnnalsLog
 
 /// The paged `AsyncSequence` reads, the as-of read that stops at its time, and position counting.
-@Suite(.timeLimit(.minutes(2))) struct ReadSequenceTests {
+@Suite(.timeLimit(.minutes(10))) struct ReadSequenceTests {
     /// Proves `events(in:)` yields exactly what `read(stream:)` returns, forward and backward,
     /// for page sizes that divide the stream, do not, and exceed it, across many segments.
     @Test(arguments: [1, 7, 50, 600])

@@ -5,7 +5,7 @@ import Testing
 import AnnalsLog
 
 /// A projection's own closed error type reaches the runner's caller intact.
-@Suite(.timeLimit(.minutes(1))) struct TypedProjectionTests {
+@Suite(.timeLimit(.minutes(10))) struct TypedProjectionTests {
     enum ModelError: Error, Equatable { case full(at: LogPosition) }
 
     /// Holds at most `capacity` events, then fails with its own typed error.
