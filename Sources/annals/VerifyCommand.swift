@@ -2,13 +2,19 @@ import AnnalsJSON
 import AnnalsLog
 import ArgumentParser
 
-/// `annals verify`: open (recovering from any crash), then check every record and index.
-/// Exits 0 only when everything checks out; a torn tail that recovery dropped is reported as
-/// recovered, not as corruption.
+/// `annals verify`: open read-only (beside a running writer or not; nothing is recovered or
+/// changed), then check every record and index up to the durable end the writer published.
+/// Exits 0 only when everything checks out. Bytes past the durable end (a write a crash tore)
+/// are not checked: no reader can see them, and the writer's next open cuts them.
 struct VerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
-        abstract: "Check every record and index of a store; exit non-zero on any problem.")
+        abstract: "Check every record and index of a store; exit non-zero on any problem.",
+        discussion: """
+            Opens the store read-only, so it runs beside a writer and changes nothing. It checks \
+            everything the writer has made durable; bytes past that point (a torn write left by a \
+            crash) are not a problem, since no reader sees them and the next writer cuts them.
+            """)
 
     @OptionGroup var store: StoreOptions
 

@@ -98,6 +98,36 @@ import AnnalsLog
         try await writer.close()
     }
 
+    /// Proves a reader checks a derived index file's body at first use, not at open, and that
+    /// a stream or time index whose body fails its checksum is indexed from the log in memory:
+    /// reads stay exact, and the reader writes nothing (the writer's next open rebuilds it).
+    @Test func damagedIndexBodiesAreIndexedInMemory() async throws {
+        let dir = TemporaryDirectory("annals-readonly")
+        defer { dir.remove() }
+        let writer = try await EventStore.open(directory: dir.path, options: Self.options())
+        try await Self.fill(writer, rounds: 0..<120)
+        writer.waitForIndexWrites()
+        let expected = try await writer.read(stream: "order-3")
+        let allEvents = try await writer.readAll()
+        let middle = allEvents[allEvents.count / 3]
+        let expectedPosition = try await writer.firstPosition(atOrAfter: middle.date)
+        try await writer.close()
+        let names = try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted()
+        for suffix in [".sidx", ".tidx"] {
+            let name = try #require(names.first { $0.hasSuffix(suffix) })
+            let url = URL(fileURLWithPath: dir.file(name))
+            var bytes = try Data(contentsOf: url)
+            bytes[bytes.count - 3] ^= 0x40  // the last entry's body, not the header
+            try bytes.write(to: url)
+        }
+        let before = try ReadOnlyFiles.fingerprint(dir.path)
+        let reader = try await EventStore.open(directory: dir.path, options: Self.options(), mode: .readOnly)
+        #expect(try await reader.read(stream: "order-3") == expected)
+        #expect(try await reader.firstPosition(atOrAfter: middle.date) == expectedPosition)
+        try await reader.close()
+        #expect(try ReadOnlyFiles.fingerprint(dir.path) == before)
+    }
+
     /// Proves a subscription in a read-only store delivers the writer's live appends exactly
     /// once and in order, across rolls, and ends cleanly when the reader closes.
     @Test func subscriptionFollowsTheWriter() async throws {
@@ -192,6 +222,9 @@ import AnnalsLog
             }
             return seen
         }
+        // In-process, a "crashed" writer's index queue would live on and race its successor
+        // on the same files; a real crash ends it. Let it finish first.
+        first.waitForIndexWrites()
         first.log.abandonForTesting()
         let second = try await EventStore.open(directory: dir.path, options: Self.options())
         try await Self.fill(second, rounds: 30..<60)

@@ -1,4 +1,5 @@
 import AnnalsLog
+import Synchronization
 
 /// The three per-segment index files of the stream layer. They share one layout
 /// (docs/FORMAT.md §7 S1): a 64-byte header, an optional Bloom filter, then sorted
@@ -75,17 +76,20 @@ enum DerivedIndexFile {
     }
 
     /// Maps and fully validates the file, or returns nil if it is missing or bad in any way.
+    /// With `checkingBodyLater`, only the header is checked now, and the body's checksum at its
+    /// first use (`MappedDerivedIndex.isIntact`).
     static func open(
         _ fileSystem: any StorageFileSystem, directory: String, kind: DerivedIndexKind,
-        base: LogPosition, end: LogPosition, hashKind: UInt8
+        base: LogPosition, end: LogPosition, hashKind: UInt8, checkingBodyLater: Bool = false
     ) -> MappedDerivedIndex? {
         let path = StoreFiles.path(directory, kind.fileName(base: base))
         guard let region = StoreFiles.map(fileSystem, path) else { return nil }
-        return MappedDerivedIndex(region: region, kind: kind, base: base, end: end, hashKind: hashKind)
+        return MappedDerivedIndex(region: region, kind: kind, base: base, end: end, hashKind: hashKind, checkingBodyLater: checkingBodyLater)
     }
 }
 
-/// A validated, mapped derived index. Immutable, so any thread may read it.
+/// A validated, mapped derived index. Immutable (but for when its body was checked), so any
+/// thread may read it.
 final class MappedDerivedIndex: Sendable {
     let region: MappedRegion
     let kind: DerivedIndexKind
@@ -94,9 +98,12 @@ final class MappedDerivedIndex: Sendable {
     let filterHashCount: Int
     private let entriesOffset: Int
     private let stride: Int
+    /// 0: the body's checksum is not checked yet; 1: it matched; 2: it did not.
+    private let bodyState: Atomic<UInt8>
 
-    /// Checks every header field and both checksums; nil on any mismatch.
-    init?(region: MappedRegion, kind: DerivedIndexKind, base: LogPosition, end: LogPosition, hashKind: UInt8) {
+    /// Checks every header field and both checksums (the body's later, at first use, when
+    /// `checkingBodyLater`); nil on any mismatch.
+    init?(region: MappedRegion, kind: DerivedIndexKind, base: LogPosition, end: LogPosition, hashKind: UInt8, checkingBodyLater: Bool = false) {
         let bytes = region.bytes
         let headerBytes = DerivedIndexFile.headerBytes
         guard bytes.count >= headerBytes else { return nil }
@@ -113,9 +120,14 @@ final class MappedDerivedIndex: Sendable {
         let words = Int(bytes.readLE(at: 32, as: UInt32.self))
         let stride = kind.fieldsPerEntry * 8
         guard count <= UInt64(bytes.count / stride),
-              headerBytes + words * 8 + Int(count) * stride == bytes.count,
-              CRC32C.checksum(UnsafeRawBufferPointer(rebasing: bytes[headerBytes...])) == bytes.readLE(at: 40, as: UInt32.self)
+              headerBytes + words * 8 + Int(count) * stride == bytes.count
         else { return nil }
+        if checkingBodyLater {
+            bodyState = Atomic(0)
+        } else {
+            guard Self.bodyMatches(bytes) else { return nil }
+            bodyState = Atomic(1)
+        }
         self.region = region
         self.kind = kind
         self.entryCount = Int(count)
@@ -123,6 +135,23 @@ final class MappedDerivedIndex: Sendable {
         self.filterHashCount = Int(bytes.readLE(at: 36, as: UInt32.self))
         self.entriesOffset = headerBytes + words * 8
         self.stride = stride
+    }
+
+    private static func bodyMatches(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        CRC32C.checksum(UnsafeRawBufferPointer(rebasing: bytes[DerivedIndexFile.headerBytes...])) == bytes.readLE(at: 40, as: UInt32.self)
+    }
+
+    /// True when the body matches its checksum, checked once (at open, or at the first call
+    /// when opened `checkingBodyLater`). Nothing of the body may be used before this is true.
+    var isIntact: Bool {
+        switch bodyState.load(ordering: .acquiring) {
+        case 1: return true
+        case 2: return false
+        default:
+            let intact = Self.bodyMatches(region.bytes)
+            bodyState.store(intact ? 1 : 2, ordering: .releasing)
+            return intact
+        }
     }
 
     @inline(__always)

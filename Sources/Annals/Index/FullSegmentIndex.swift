@@ -9,13 +9,17 @@ struct FullSegmentIndex: Sendable {
     let ids: MappedDerivedIndex
     let times: MappedDerivedIndex
 
-    /// Maps all three files; nil if any is missing or bad.
+    /// Maps all three files; nil if any is missing or bad. With `checkingBodiesLater` (read-only
+    /// stores) each file's body is checked at its first use instead: a reader that never looks
+    /// up an event id never reads the id index, and an open maps files without reading them.
     static func open(
-        _ fileSystem: any StorageFileSystem, directory: String, base: LogPosition, end: LogPosition, hash: StreamHash
+        _ fileSystem: any StorageFileSystem, directory: String, base: LogPosition, end: LogPosition, hash: StreamHash,
+        checkingBodiesLater: Bool = false
     ) -> FullSegmentIndex? {
-        guard let streams = DerivedIndexFile.open(fileSystem, directory: directory, kind: .stream, base: base, end: end, hashKind: hash.kind),
-              let ids = DerivedIndexFile.open(fileSystem, directory: directory, kind: .eventID, base: base, end: end, hashKind: 0),
-              let times = DerivedIndexFile.open(fileSystem, directory: directory, kind: .time, base: base, end: end, hashKind: 0)
+        let later = checkingBodiesLater
+        guard let streams = DerivedIndexFile.open(fileSystem, directory: directory, kind: .stream, base: base, end: end, hashKind: hash.kind, checkingBodyLater: later),
+              let ids = DerivedIndexFile.open(fileSystem, directory: directory, kind: .eventID, base: base, end: end, hashKind: 0, checkingBodyLater: later),
+              let times = DerivedIndexFile.open(fileSystem, directory: directory, kind: .time, base: base, end: end, hashKind: 0, checkingBodyLater: later)
         else { return nil }
         return FullSegmentIndex(base: base, end: end, streams: streams, ids: ids, times: times)
     }
@@ -23,6 +27,7 @@ struct FullSegmentIndex: Sendable {
     /// Entries whose hash is `hash` and version is in `versions`, in version order. Several
     /// streams may share a hash: the caller confirms each against the record's stream name.
     func entries(hash: UInt64, versions: ClosedRange<UInt64>) -> [VersionedPosition] {
+        precondition(streams.isIntact, "a damaged stream index is replaced before use")
         guard streams.mayContain(hash) else { return [] }
         var index = streams.lowerBound(hash, versions.lowerBound)
         var found: [VersionedPosition] = []
@@ -37,16 +42,18 @@ struct FullSegmentIndex: Sendable {
 
     /// The position of the event with `id`, if this segment indexes it.
     func position(of id: EventID) -> LogPosition? {
+        precondition(ids.isIntact, "a damaged id index is replaced before use")
         guard ids.mayContain(OpenSegmentIndex.idHash(id)) else { return nil }
         let index = ids.lowerBound(id.high, id.low)
         guard index < ids.entryCount, ids.field(index, 0) == id.high, ids.field(index, 1) == id.low else { return nil }
         return LogPosition(ids.field(index, 2))
     }
 
-    var firstTimestamp: Int64? { times.entryCount > 0 ? Int64(bitPattern: times.field(0, 0)) : nil }
+    var firstTimestamp: Int64? { times.isIntact && times.entryCount > 0 ? Int64(bitPattern: times.field(0, 0)) : nil }
 
     /// The position of the last time entry strictly before `timestamp`, or nil if none.
     func lastTimeEntry(before timestamp: Int64) -> LogPosition? {
+        precondition(times.isIntact, "a damaged time index is replaced before use")
         var low = 0
         var high = times.entryCount  // entries before `low` are < timestamp
         while low < high {

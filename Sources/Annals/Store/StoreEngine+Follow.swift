@@ -1,6 +1,7 @@
 import AnnalsLog
 import Dispatch
 import Synchronization
+import Logging
 
 extension StoreEngine {
     /// How stale a read-only store's reads may be: a read first catches up with the writer
@@ -91,7 +92,8 @@ extension StoreEngine {
         guard !pending.isEmpty else { return [] }
         return pending.compactMap { base in
             guard let slot = bases.firstIndex(of: base), slot + 1 < bases.count else { return nil }
-            return FullSegmentIndex.open(fileSystem, directory: directory, base: base, end: bases[slot + 1], hash: hash)
+            return FullSegmentIndex.open(fileSystem, directory: directory, base: base, end: bases[slot + 1], hash: hash,
+                                         checkingBodiesLater: true)
         }
     }
 
@@ -103,5 +105,21 @@ extension StoreEngine {
             fullSegments.append(full)
         }
         fullSegments.sort { $0.base < $1.base }
+    }
+
+    /// In a read-only store, full segments whose index file of the kind a read needs fails its
+    /// checksum at first use (`isIntact`) are indexed from the log in memory instead, once: a
+    /// reader may not rebuild the file (the writer's next open does). Caller holds `lock`.
+    func replaceDamagedIndexes(_ intact: (FullSegmentIndex) -> Bool) throws(EventStoreError) {
+        guard isReadOnly else { return }
+        let damaged = fullSegments.filter { !intact($0) }
+        for full in damaged {
+            options.log.logger.warning("a stream-layer index file fails its checksum; indexing the segment in memory",
+                                       metadata: ["segment": "\(full.base)"])
+            do { openSegments[full.base] = try scan(from: full.base, to: full.end, headsFrom: LogPosition(UInt64.max)) } catch {
+                throw EventStoreError(error)
+            }
+            fullSegments.removeAll { $0.base == full.base }
+        }
     }
 }

@@ -18,7 +18,8 @@ extension StoreEngine {
         report.headsRebuilt = loaded == nil
         for (offset, base) in bases.dropLast().enumerated() {
             let segmentEnd = bases[offset + 1]
-            var full = FullSegmentIndex.open(fileSystem, directory: directory, base: base, end: segmentEnd, hash: hash)
+            var full = FullSegmentIndex.open(fileSystem, directory: directory, base: base, end: segmentEnd, hash: hash,
+                                             checkingBodiesLater: isReadOnly)
             if full == nil || segmentEnd > covered {
                 let built = try scan(from: base, to: segmentEnd, headsFrom: covered)
                 if full == nil && isReadOnly {
@@ -58,7 +59,7 @@ extension StoreEngine {
     }
 
     /// Indexes the records in `[base, end)`, applying those at or after `headsFrom` to the heads.
-    private func scan(from base: LogPosition, to end: LogPosition, headsFrom: LogPosition) throws(LogError) -> OpenSegmentIndex {
+    func scan(from base: LogPosition, to end: LogPosition, headsFrom: LogPosition) throws(LogError) -> OpenSegmentIndex {
         guard end > base else { return OpenSegmentIndex(base: base) }
         var index = OpenSegmentIndex(base: base, expectedRecords: Int(end.rawValue - base.rawValue))
         var count = 0

@@ -14,6 +14,7 @@ extension StoreEngine {
         let found = try lock.withLock { () throws(EventStoreError) -> [VersionedPosition] in
             try checkOpen()
             guard let versions = try versionRange(stream, from: version, direction: direction, limit: limit) else { return [] }
+            try replaceDamagedIndexes { $0.streams.isIntact }
             return candidates(stream.rawValue, versions: versions)
         }
         let name = stream.rawValue
@@ -114,6 +115,7 @@ extension StoreEngine {
         try followIfStale()
         let start: LogPosition = try lock.withLock { () throws(EventStoreError) -> LogPosition in
             try checkOpen()
+            try replaceDamagedIndexes { $0.times.isIntact }
             for base in openSegments.keys.sorted().reversed() {
                 if let entry = openSegments[base]!.lastTimeEntry(before: timestamp) { return entry }
             }
