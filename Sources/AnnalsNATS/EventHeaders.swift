@@ -1,10 +1,10 @@
 import CNATS
 public import Annals
-public import AnnalsLog
+import AnnalsLog
 #if canImport(FoundationEssentials)
-public import FoundationEssentials
+import FoundationEssentials
 #else
-public import Foundation
+import Foundation
 #endif
 
 /// How an event travels as a JetStream message (docs/SCALEOUT.md, "Messages"): the subject is
@@ -21,6 +21,8 @@ public import Foundation
 /// | `Annals-Type` | the event type, `SubjectToken`-encoded |
 /// | `Annals-Timestamp` | the commit time, nanoseconds since 1970 UTC, decimal |
 /// | `Annals-Metadata` | the metadata bytes, standard base64 (absent when empty) |
+///
+/// A stream deletion is a message too (`DeletionHeaders`), on the subject of its stream.
 public enum EventHeaders {
     static let messageID = "Nats-Msg-Id"
     static let expectedLastSequence = "Nats-Expected-Last-Sequence"
@@ -30,23 +32,26 @@ public enum EventHeaders {
     static let type = "Annals-Type"
     static let timestamp = "Annals-Timestamp"
     static let metadata = "Annals-Metadata"
+    static let control = "Annals-Control"
+    static let truncateBefore = "Annals-Truncate-Before"
 
     /// The subject an event of `stream` is published to.
     public static func subject(prefix: String, stream: StreamName) -> String {
         prefix + "." + SubjectToken.encode(stream.rawValue)
     }
 
-    /// A message for `event`, expecting the JetStream stream's last sequence to be `expectedLastSequence`.
-    /// The caller owns the message (`natsMsg_Destroy`, or hands it to a publish call).
-    static func message(for event: RecordedEvent, prefix: String, expectedLastSequence: UInt64) throws(ReplicationError) -> OpaquePointer {
-        NATSLibrary.open()
-        var message: OpaquePointer?
-        let subject = subject(prefix: prefix, stream: event.stream)
-        let created = event.data.withUnsafeBufferPointer { data in
-            data.withMemoryRebound(to: CChar.self) { natsMsg_Create(&message, subject, nil, $0.baseAddress, Int32($0.count)) }
+    /// A message for `change` (an event, or a deletion as `DeletionHeaders` describes), expecting
+    /// the JetStream stream's last sequence to be `expectedLastSequence`. The caller owns the
+    /// message (`natsMsg_Destroy`, or hands it to a publish call).
+    static func message(for change: StoreChange, prefix: String, expectedLastSequence: UInt64) throws(ReplicationError) -> OpaquePointer {
+        switch change {
+        case .event(let event): try message(for: event, prefix: prefix, expectedLastSequence: expectedLastSequence)
+        case .deletion(let deletion): try DeletionHeaders.message(for: deletion, prefix: prefix, expectedLastSequence: expectedLastSequence)
         }
-        try NATSConnection.check(created, "natsMsg_Create")
-        guard let message else { preconditionFailure("natsMsg_Create succeeded without a message") }
+    }
+
+    /// A message for `event`, expecting the JetStream stream's last sequence to be `expectedLastSequence`.
+    static func message(for event: RecordedEvent, prefix: String, expectedLastSequence: UInt64) throws(ReplicationError) -> OpaquePointer {
         var headers: [(String, String)] = [
             (Self.messageID, event.id.uuidString.lowercased()),
             (Self.expectedLastSequence, String(expectedLastSequence)),
@@ -57,6 +62,18 @@ public enum EventHeaders {
             (Self.timestamp, String(event.timestampNanoseconds)),
         ]
         if !event.metadata.isEmpty { headers.append((Self.metadata, Data(event.metadata).base64EncodedString())) }
+        return try message(subject: subject(prefix: prefix, stream: event.stream), payload: event.data, headers: headers)
+    }
+
+    /// A message on `subject` carrying `payload` and `headers`.
+    static func message(subject: String, payload: [UInt8], headers: [(String, String)]) throws(ReplicationError) -> OpaquePointer {
+        NATSLibrary.open()
+        var message: OpaquePointer?
+        let created = payload.withUnsafeBufferPointer { data in
+            data.withMemoryRebound(to: CChar.self) { natsMsg_Create(&message, subject, nil, $0.baseAddress, Int32($0.count)) }
+        }
+        try NATSConnection.check(created, "natsMsg_Create")
+        guard let message else { preconditionFailure("natsMsg_Create succeeded without a message") }
         for (key, value) in headers {
             let status = natsMsgHeader_Set(message, key, value)
             guard status == NATS_OK else {
@@ -74,15 +91,36 @@ public enum EventHeaders {
         return String(cString: value)
     }
 
+    /// The value of header `key`; throws `.invalidMessage` when absent.
+    static func required(_ message: OpaquePointer, _ key: String, sequence: UInt64) throws(ReplicationError) -> String {
+        guard let value = header(message, key) else { throw .invalidMessage(sequence: sequence, reason: "no \(key) header") }
+        return value
+    }
+
+    /// Header `key` as a decimal number; throws `.invalidMessage` when absent or not a number.
+    static func number<Value: FixedWidthInteger>(_ message: OpaquePointer, _ key: String, _: Value.Type, sequence: UInt64) throws(ReplicationError) -> Value {
+        guard let value = Value(try required(message, key, sequence: sequence)) else {
+            throw .invalidMessage(sequence: sequence, reason: "\(key) is not a number")
+        }
+        return value
+    }
+
+    /// Decodes a message stored at `sequence` back into the change it carries: a deletion when
+    /// it has an `Annals-Control` header, an event otherwise.
+    static func change(from message: OpaquePointer, sequence: UInt64) throws(ReplicationError) -> ReplicatedChange {
+        if header(message, Self.control) != nil {
+            return .deletion(try DeletionHeaders.deletion(from: message, sequence: sequence), sequence: sequence)
+        }
+        return .event(try event(from: message, sequence: sequence))
+    }
+
     /// Decodes a message stored at `sequence` back into the event it carries.
     static func event(from message: OpaquePointer, sequence: UInt64) throws(ReplicationError) -> ReplicatedEvent {
         func required(_ key: String) throws(ReplicationError) -> String {
-            guard let value = header(message, key) else { throw .invalidMessage(sequence: sequence, reason: "no \(key) header") }
-            return value
+            try EventHeaders.required(message, key, sequence: sequence)
         }
-        func number<Value: FixedWidthInteger>(_ key: String, _: Value.Type) throws(ReplicationError) -> Value {
-            guard let value = Value(try required(key)) else { throw .invalidMessage(sequence: sequence, reason: "\(key) is not a number") }
-            return value
+        func number<Value: FixedWidthInteger>(_ key: String, _ type: Value.Type) throws(ReplicationError) -> Value {
+            try EventHeaders.number(message, key, type, sequence: sequence)
         }
         guard let id = UUID(uuidString: try required(Self.messageID)) else {
             throw .invalidMessage(sequence: sequence, reason: "\(Self.messageID) is not a UUID")
@@ -112,27 +150,4 @@ public enum EventHeaders {
             version: try number(Self.version, UInt64.self), id: id, type: eventType,
             timestampNanoseconds: try number(Self.timestamp, Int64.self), data: data, metadata: metadataBytes)
     }
-}
-
-/// An event as read back from JetStream: everything `RecordedEvent` holds, plus the JetStream
-/// stream sequence it was stored at.
-public struct ReplicatedEvent: Sendable, Equatable {
-    /// The JetStream stream sequence it was stored at.
-    public var sequence: UInt64
-    /// Its position in the source store's log.
-    public var position: LogPosition
-    /// Its stream.
-    public var stream: StreamName
-    /// Its version in its stream.
-    public var version: UInt64
-    /// Its event id.
-    public var id: UUID
-    /// Its event type.
-    public var type: String
-    /// Its commit time in the source store, in nanoseconds since 1970-01-01 UTC.
-    public var timestampNanoseconds: Int64
-    /// Its payload bytes.
-    public var data: [UInt8]
-    /// Its metadata bytes.
-    public var metadata: [UInt8]
 }

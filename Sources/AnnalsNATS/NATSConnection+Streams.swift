@@ -2,7 +2,7 @@ import AnnalsLog
 import CNATS
 
 /// What JetStream says of a stream: its sequences and its subjects.
-struct JetStreamState: Sendable, Equatable {
+package struct JetStreamState: Sendable, Equatable {
     var messages: UInt64
     var firstSequence: UInt64
     /// 0 when nothing was ever stored.
@@ -33,48 +33,28 @@ extension NATSConnection {
 
     /// Creates the stream with file storage, `replicas` copies and the one subject filter `subject`.
     func addStream(_ name: String, subject: String, replicas: Int) throws(ReplicationError) -> JetStreamState {
-        var config = jsStreamConfig()
-        jsStreamConfig_Init(&config)
-        var info: UnsafeMutablePointer<jsStreamInfo>?
-        var code = jsErrCode(rawValue: 0)
-        let status: natsStatus = name.withCString { namePointer in
-            subject.withCString { subjectPointer in
-                var subjects: [UnsafePointer<CChar>?] = [subjectPointer]
-                return subjects.withUnsafeMutableBufferPointer { list in
-                    config.Name = namePointer
-                    config.Subjects = list.baseAddress
-                    config.SubjectsLen = 1
-                    config.Storage = js_FileStorage
-                    config.Replicas = Int64(replicas)
-                    return js_AddStream(&info, js, &config, nil, &code)
-                }
-            }
-        }
-        defer { if let info { jsStreamInfo_Destroy(info) } }
-        try Self.check(status, "creating JetStream stream \(name) (R\(replicas), subject \(subject))", errorCode: code)
-        guard let info else { throw .nats(operation: "creating JetStream stream \(name)", status: "no stream info returned", errorCode: 0) }
-        return Self.state(info.pointee)
+        try JetStreamStreams.addFileStream(js, name: name, subject: subject, replicas: replicas)
     }
 
-    /// The event stored at `sequence` of stream `name`.
-    func event(stream name: String, sequence: UInt64) throws(ReplicationError) -> ReplicatedEvent {
+    /// The change (event or deletion) stored at `sequence` of stream `name`.
+    func change(stream name: String, sequence: UInt64) throws(ReplicationError) -> ReplicatedChange {
         var message: OpaquePointer?
         var code = jsErrCode(rawValue: 0)
         let status = js_GetMsg(&message, js, name, sequence, nil, &code)
         defer { natsMsg_Destroy(message) }
         try Self.check(status, "reading message \(sequence) of JetStream stream \(name)", errorCode: code)
         guard let message else { throw .invalidMessage(sequence: sequence, reason: "no message returned") }
-        return try EventHeaders.event(from: message, sequence: sequence)
+        return try EventHeaders.change(from: message, sequence: sequence)
     }
 
     /// The sequence of the message carrying log position `position`, found by bisection
-    /// (positions grow with sequences), or nil when no message carries it.
+    /// (positions grow with sequences; deletions carry positions too), or nil when no message carries it.
     func sequence(stream name: String, of position: UInt64, in state: JetStreamState) throws(ReplicationError) -> UInt64? {
         guard state.lastSequence > 0 else { return nil }
         var low = state.firstSequence, high = state.lastSequence
         while low <= high {
             let middle = low + (high - low) / 2
-            let found = try event(stream: name, sequence: middle).position.rawValue
+            let found = try change(stream: name, sequence: middle).position.rawValue
             if found == position { return middle }
             if found < position { low = middle + 1 } else {
                 guard middle > 0 else { return nil }
@@ -84,7 +64,7 @@ extension NATSConnection {
         return nil
     }
 
-    private static func state(_ info: jsStreamInfo) -> JetStreamState {
+    static func state(_ info: jsStreamInfo) -> JetStreamState {
         var subjects: [String] = []
         if let config = info.Config, let list = config.pointee.Subjects {
             for index in 0..<Int(config.pointee.SubjectsLen) {

@@ -25,10 +25,10 @@ final class OrderedSubscription: @unchecked Sendable {
         stream = name
     }
 
-    /// Up to `limit` events: waits up to `timeoutMilliseconds` for the first, then takes only
-    /// what has arrived already. Empty when nothing came in time.
-    func next(limit: Int, timeoutMilliseconds: Int64) throws(ReplicationError) -> [ReplicatedEvent] {
-        var events: [ReplicatedEvent] = []
+    /// Up to `limit` changes (events and deletions): waits up to `timeoutMilliseconds` for the
+    /// first, then takes only what has arrived already. Empty when nothing came in time.
+    func next(limit: Int, timeoutMilliseconds: Int64) throws(ReplicationError) -> [ReplicatedChange] {
+        var events: [ReplicatedChange] = []
         while events.count < limit {
             var message: OpaquePointer?
             let status = natsSubscription_NextMsg(&message, subscription, events.isEmpty ? timeoutMilliseconds : 0)
@@ -41,7 +41,7 @@ final class OrderedSubscription: @unchecked Sendable {
             guard let metadata else { throw .nats(operation: "reading a message's JetStream metadata", status: "none", errorCode: 0) }
             let sequence = metadata.pointee.Sequence.Stream
             jsMsgMetaData_Destroy(metadata)
-            events.append(try EventHeaders.event(from: message, sequence: sequence))
+            events.append(try EventHeaders.change(from: message, sequence: sequence))
         }
         return events
     }

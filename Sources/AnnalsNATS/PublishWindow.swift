@@ -42,8 +42,8 @@ final class PublishWindow: Sendable {
         self.onAcknowledged = onAcknowledged
     }
 
-    /// Records a publish about to be sent for `event` and returns the last sequence it must expect.
-    func record(_ event: RecordedEvent) -> UInt64 {
+    /// Records a publish about to be sent for `change` and returns the last sequence it must expect.
+    func record(_ change: StoreChange) -> UInt64 {
         state.update { state -> UInt64 in
             precondition(state.count < capacity, "reserve() before record()")
             let sequence = state.nextSequence
@@ -52,8 +52,8 @@ final class PublishWindow: Sendable {
                 state.pending.removeFirst(state.head)
                 state.head = 0
             }
-            state.pending.append(Pending(position: event.position, sequence: sequence,
-                                         timestampNanoseconds: event.timestampNanoseconds,
+            state.pending.append(Pending(position: change.position, sequence: sequence,
+                                         timestampNanoseconds: change.timestampNanoseconds,
                                          sentUptimeNanoseconds: DispatchTime.now().uptimeNanoseconds))
             return sequence - 1
         }

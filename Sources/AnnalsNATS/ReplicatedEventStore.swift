@@ -1,5 +1,6 @@
 public import Annals
 public import Logging
+public import AnnalsLog
 
 /// When an append through `ReplicatedEventStore` returns.
 public enum ReplicationPolicy: Sendable, Equatable {
@@ -25,8 +26,8 @@ public enum ReplicationPolicy: Sendable, Equatable {
 /// try await replicated.stop()
 /// ```
 ///
-/// Reads go to `store` directly. Appends made to `store` without this wrapper are replicated
-/// too (the replicator tails the whole log), but nothing waits for them.
+/// Reads go to `store` directly. Appends and deletions made to `store` without this wrapper
+/// are replicated too (the replicator tails the whole log), but nothing waits for them.
 public final class ReplicatedEventStore: Sendable {
     /// The local store appends go to first.
     public let store: EventStore
@@ -74,6 +75,24 @@ public final class ReplicatedEventStore: Sendable {
         do { result = try await store.append(streams) } catch { throw .store(error) }
         try await acknowledge(result.positions.upperBound)
         return result
+    }
+
+    /// Soft-deletes a stream; see `EventStore.softDelete(stream:expectedVersion:)` and the policy.
+    @discardableResult
+    public func softDelete(stream: StreamName, expectedVersion: ExpectedVersion = .any) async throws(ReplicationError) -> LogPosition {
+        let position: LogPosition
+        do { position = try await store.softDelete(stream: stream, expectedVersion: expectedVersion) } catch { throw .store(error) }
+        try await acknowledge(position)
+        return position
+    }
+
+    /// Hard-deletes a stream; see `EventStore.hardDelete(stream:expectedVersion:)` and the policy.
+    @discardableResult
+    public func hardDelete(stream: StreamName, expectedVersion: ExpectedVersion = .any) async throws(ReplicationError) -> LogPosition {
+        let position: LogPosition
+        do { position = try await store.hardDelete(stream: stream, expectedVersion: expectedVersion) } catch { throw .store(error) }
+        try await acknowledge(position)
+        return position
     }
 
     private func acknowledge(_ position: LogPosition) async throws(ReplicationError) {

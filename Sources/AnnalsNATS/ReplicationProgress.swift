@@ -5,9 +5,9 @@ import Dispatch
 /// acknowledged position only grows. Appenders under the synchronous policy wait on it.
 final class ReplicationProgress: Sendable {
     struct State: Sendable {
-        /// Every event at or before this position is stored in the JetStream stream.
+        /// Every event and deletion at or before this position is stored in the JetStream stream.
         var position = LogPosition.beforeFirst
-        /// The JetStream sequence of the event at `position` (0 when none).
+        /// The JetStream sequence of the record at `position` (0 when none).
         var sequence: UInt64 = 0
         /// The last failure, until the next acknowledgement (for error messages and status).
         var lastFailure: ReplicationError?

@@ -96,31 +96,32 @@ extension Replicator {
         }
     }
 
-    /// Reads the JetStream stream's last message and checks that this store holds the event it
-    /// carries, at the same position with the same id: otherwise the stream is another store's.
+    /// Reads the JetStream stream's last message and checks that this store holds the change it
+    /// carries (event or deletion), at the same position with the same id: otherwise the stream
+    /// is another store's.
     func resync(_ connection: NATSConnection) async throws(ReplicationError) -> ResumePoint {
         let name = configuration.streamName
-        let last: ReplicatedEvent? = try await NATSBlocking.run { () throws(ReplicationError) in
+        let last: ReplicatedChange? = try await NATSBlocking.run { () throws(ReplicationError) in
             guard let state = try connection.streamState(name) else { throw .streamMissing(name) }
             guard state.lastSequence > 0 else { return nil }
-            return try connection.event(stream: name, sequence: state.lastSequence)
+            return try connection.change(stream: name, sequence: state.lastSequence)
         }
         guard let last else {
             try await checkHint(against: nil)
             return ResumePoint(sequence: 0, position: .beforeFirst)
         }
-        let local: RecordedEvent?
-        do { local = try store.reader.readAll(fromPosition: last.position, limit: 1).first } catch { throw .store(error) }
-        guard let local, local.position == last.position, local.id == last.id else {
-            let found = local.map { "event \($0.id.uuidString.lowercased()) at position \($0.position)" } ?? "no event at or after it"
-            throw .foreignStream("its last message (sequence \(last.sequence)) is event \(last.id.uuidString.lowercased()) at position \(last.position); this store has \(found)")
+        let local: StoreChange?
+        do { local = try store.reader.readChanges(fromPosition: last.position, limit: 1).first } catch { throw .store(error) }
+        guard let local, last.carries(local) else {
+            let found = local.map(\.summary) ?? "nothing at or after it"
+            throw .foreignStream("its last message (sequence \(last.sequence)) is \(last.summary); this store has \(found)")
         }
         try await checkHint(against: last)
         return ResumePoint(sequence: last.sequence, position: last.position)
     }
 
     /// Warns when the local checkpoint says more was acknowledged than the stream holds.
-    private func checkHint(against last: ReplicatedEvent?) async throws(ReplicationError) {
+    private func checkHint(against last: ReplicatedChange?) async throws(ReplicationError) {
         guard let hint = store.checkpoint(named: checkpointName) else { return }
         let held = last?.position ?? .beforeFirst
         if hint > held {

@@ -3,16 +3,16 @@ import AnnalsLog
 import CNATS
 
 extension Replicator {
-    /// One session: publishes events after `resume` through a fresh window until `target` is
-    /// acknowledged (nil: until cancelled) or the window fails. A failure ends the session
+    /// One session: publishes changes (events and deletions) after `resume` through a fresh
+    /// window until `target` is acknowledged (nil: until cancelled) or the window fails. A failure ends the session
     /// after the publishes still in flight are settled, so none of them can be confused with
     /// the next session's.
     func session(_ connection: NATSConnection, from resume: ResumePoint, target: LogPosition?) async throws(ReplicationError) {
         let window = PublishWindow(lastSequence: resume.sequence, capacity: configuration.windowMessages,
                                    progress: progress, onAcknowledged: configuration.onAcknowledged)
         connection.setPublishResultReceiver { window.handle($0) }
-        let subscription: Subscription
-        do { subscription = try store.subscribe(from: .position(LogPosition(rawValue: resume.position.rawValue + 1))) } catch {
+        let subscription: ChangeSubscription
+        do { subscription = try store.subscribeToChanges(from: .position(LogPosition(rawValue: resume.position.rawValue + 1))) } catch {
             throw .store(error)
         }
         do {
@@ -36,29 +36,29 @@ extension Replicator {
         connection.setPublishResultReceiver(nil)
     }
 
-    /// Reads events from the store and publishes each with its expected last sequence, as
+    /// Reads changes from the store and publishes each with its expected last sequence, as
     /// fast as the window allows.
-    private func pump(_ subscription: Subscription, into window: PublishWindow, _ connection: NATSConnection, target: LogPosition?) async throws {
+    private func pump(_ subscription: ChangeSubscription, into window: PublishWindow, _ connection: NATSConnection, target: LogPosition?) async throws {
         let ackTimeout = UInt64(configuration.ackTimeoutMilliseconds) * 1_000_000
         let prefix = configuration.subjectPrefix
         var options = jsPubOptions()
         jsPubOptions_Init(&options)
         options.MaxWait = configuration.ackTimeoutMilliseconds
         if let target, target < .first { return }
-        for try await event in subscription {
-            if let target, event.position > target { break }
+        for try await change in subscription {
+            if let target, change.position > target { break }
             try await window.reserve(ackTimeoutNanoseconds: ackTimeout)
-            let expected = window.record(event)
-            var message: OpaquePointer? = try EventHeaders.message(for: event, prefix: prefix, expectedLastSequence: expected)
+            let expected = window.record(change)
+            var message: OpaquePointer? = try EventHeaders.message(for: change, prefix: prefix, expectedLastSequence: expected)
             let status = js_PublishMsgAsync(connection.js, &message, &options)
             natsMsg_Destroy(message)  // nil (a no-op) when libnats took it
             if status != NATS_OK {
-                let error = ReplicationError.nats(operation: "publishing position \(event.position)",
+                let error = ReplicationError.nats(operation: "publishing position \(change.position)",
                                                   status: NATSConnection.lastErrorText(status), errorCode: 0)
                 window.fail(error)
                 throw error
             }
-            if let target, event.position >= target { break }
+            if let target, change.position >= target { break }
         }
         if target != nil { try await window.drain(ackTimeoutNanoseconds: ackTimeout) }
     }

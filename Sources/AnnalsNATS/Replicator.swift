@@ -37,8 +37,8 @@ public final class Replicator: Sendable {
         self.logger = logger
     }
 
-    /// Replicates every event the store holds now, then returns. Fails with `.timeout` when the
-    /// cluster makes no progress for `stallTimeoutMilliseconds`.
+    /// Replicates every event and deletion the store holds now, then returns. Fails with
+    /// `.timeout` when the cluster makes no progress for `stallTimeoutMilliseconds`.
     public func catchUp() async throws(ReplicationError) -> ReplicationSummary {
         let target = try await lastStorePosition()
         return try await run(target: target ?? .beforeFirst)
@@ -51,7 +51,7 @@ public final class Replicator: Sendable {
         try await run(target: nil)
     }
 
-    /// Returns once the cluster has acknowledged every event up to `position`; throws
+    /// Returns once the cluster has acknowledged every event and deletion up to `position`; throws
     /// `.notAcknowledged` after `timeout`. The replicator must be running (`follow`).
     public func waitUntilAcknowledged(_ position: LogPosition, timeout: Duration) async throws(ReplicationError) {
         try await progress.waitUntilAcknowledged(position, timeoutNanoseconds: Self.nanoseconds(timeout))
@@ -69,13 +69,9 @@ public final class Replicator: Sendable {
                                  lastError: state.lastFailure.map { "\($0)" })
     }
 
-    /// The position of the store's last event, or nil when it holds none.
+    /// The position of the store's last change (event or deletion), or nil when it holds none.
     func lastStorePosition() async throws(ReplicationError) -> LogPosition? {
-        do {
-            return try store.reader.readAll(direction: .backward, limit: 1).first?.position
-        } catch {
-            throw .store(error)
-        }
+        try store.reader.lastChange()?.position
     }
 
     static func nanoseconds(_ duration: Duration) -> UInt64 {
@@ -90,11 +86,11 @@ public final class Replicator: Sendable {
 /// What a replication or restore run did; `annals replicate` and `annals restore` print it as
 /// `{"replicated": N, "lastPosition": P, "jsSequence": S}`.
 public struct ReplicationSummary: Sendable, Equatable {
-    /// Events this run stored (published into JetStream, or appended to the restored store).
+    /// Events and deletions this run stored (published into JetStream, or written to the restored store).
     public var replicated: UInt64
     /// The last log position JetStream (or the restored store) holds; 0 when none.
     public var lastPosition: UInt64
-    /// The JetStream stream sequence of that event; 0 when none.
+    /// The JetStream stream sequence of that record; 0 when none.
     public var jetStreamSequence: UInt64
 
     /// A summary with these counts.
@@ -112,11 +108,11 @@ public struct ReplicationSummary: Sendable, Equatable {
 
 /// Where replication stands.
 public struct ReplicationStatus: Sendable, Equatable {
-    /// Every event up to here is in the JetStream stream (nil: none yet).
+    /// Every event and deletion up to here is in the JetStream stream (nil: none yet).
     public var acknowledgedPosition: LogPosition?
     /// The JetStream stream's last sequence, as last seen.
     public var jetStreamSequence: UInt64
-    /// The store's last event (nil: the store is empty or could not be read).
+    /// The store's last event or deletion (nil: the store is empty or could not be read).
     public var storePosition: LogPosition?
     /// Log positions the store is ahead of the cluster: the replication lag (0 when caught up).
     public var lagPositions: UInt64

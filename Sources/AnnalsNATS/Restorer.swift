@@ -11,11 +11,11 @@ import Dispatch
 /// Builds a store from a JetStream stream that a `Replicator` filled, and keeps it following
 /// (a read replica on another node).
 ///
-/// The restored store holds the same events at the same positions, with the same ids, streams,
-/// versions, types, data, metadata and timestamps (to the nanosecond).
-/// Where to resume is read from the restored store itself: its last event is looked up in the
-/// JetStream stream (by bisection over sequences) and its id compared, so a restart, a crash
-/// or a redelivery never applies an event twice, and a store of other origin is refused.
+/// The restored store holds the same events and stream deletions at the same positions, with
+/// the same ids, streams, versions, types, data, metadata and timestamps (to the nanosecond).
+/// Where to resume is read from the restored store itself: its last change is looked up in the
+/// JetStream stream (by bisection over sequences) and compared, so a restart, a crash
+/// or a redelivery never applies a change twice, and a store of other origin is refused.
 public final class Restorer: Sendable {
     /// The store being restored into.
     public let store: EventStore
@@ -34,18 +34,19 @@ public final class Restorer: Sendable {
         self.logger = logger
     }
 
-    /// Restores every event the JetStream stream holds now, then returns.
+    /// Restores every change (event or deletion) the JetStream stream holds now, then returns.
     public func catchUp() async throws(ReplicationError) -> ReplicationSummary { try await run(follow: false) }
 
-    /// Restores, then keeps applying new events until the task is cancelled.
+    /// Restores, then keeps applying new changes until the task is cancelled.
     @discardableResult
     public func follow() async throws(ReplicationError) -> ReplicationSummary { try await run(follow: true) }
 
     struct Cursor: Sendable {
         /// The restored store's last position (beforeFirst when empty).
         var position: LogPosition
-        /// The JetStream sequence of that event (0 when none).
+        /// The JetStream sequence of that change (0 when none).
         var sequence: UInt64
+        /// Changes (events and deletions) applied by this run.
         var restored: UInt64 = 0
     }
 
@@ -95,9 +96,9 @@ public final class Restorer: Sendable {
         return summary(cursor ?? Cursor(position: .beforeFirst, sequence: 0))
     }
 
-    /// Applies messages from an ordered consumer started after the cursor, until the cursor
-    /// reaches `target` (nil: until cancelled). Throws on a failure, with the cursor at the
-    /// last event applied.
+    /// Applies messages (events and deletions) from an ordered consumer started after the
+    /// cursor, until the cursor reaches `target` (nil: until cancelled). Throws on a failure,
+    /// with the cursor at the last change applied.
     private func consume(
         _ connection: NATSConnection, subject: String, cursor: inout Cursor, until target: UInt64?, lastProgress: inout UInt64
     ) async throws(ReplicationError) {
@@ -128,23 +129,22 @@ public final class Restorer: Sendable {
         ReplicationSummary(replicated: cursor.restored, lastPosition: cursor.position.rawValue, jetStreamSequence: cursor.sequence)
     }
 
-    /// Finds the restored store's last event in the stream and checks its id; an empty store
-    /// starts at the stream's first message, which must carry position 1.
+    /// Finds the restored store's last change (event or deletion) in the stream and checks it
+    /// is the same record; an empty store starts at the stream's first message, which must
+    /// carry position 1. A deletion as the last change is found like an event (its message
+    /// carries its position), so a restore resumed after one never applies it twice.
     private func resumePoint(_ connection: NATSConnection, state: JetStreamState) async throws(ReplicationError) -> Cursor {
         let name = configuration.streamName
-        let local: RecordedEvent?
-        do { local = try store.reader.readAll(direction: .backward, limit: 1).first } catch {
-            throw .store(error)
+        guard let local = try store.reader.lastChange() else {
+            return Cursor(position: .beforeFirst, sequence: state.firstSequence > 0 ? state.firstSequence - 1 : 0)
         }
-        guard let local else { return Cursor(position: .beforeFirst, sequence: state.firstSequence > 0 ? state.firstSequence - 1 : 0) }
         let position = local.position.rawValue
-        let found = try await NATSBlocking.run { () throws(ReplicationError) -> ReplicatedEvent? in
+        let found = try await NATSBlocking.run { () throws(ReplicationError) -> ReplicatedChange? in
             guard let sequence = try connection.sequence(stream: name, of: position, in: state) else { return nil }
-            return try connection.event(stream: name, sequence: sequence)
+            return try connection.change(stream: name, sequence: sequence)
         }
-        guard let found, found.id == local.id else {
-            let what = found.map { "event \($0.id.uuidString.lowercased())" } ?? "no event"
-            throw .foreignStream("this store's last event \(local.id.uuidString.lowercased()) is at position \(position); the JetStream stream \(name) has \(what) there")
+        guard let found, found.carries(local) else {
+            throw .foreignStream("this store's last change is \(local.summary); the JetStream stream \(name) has \(found?.summary ?? "nothing") there")
         }
         return Cursor(position: local.position, sequence: found.sequence)
     }

@@ -1,3 +1,4 @@
+import AnnalsNATS
 import CNATS
 import Dispatch
 #if canImport(Glibc)
@@ -30,25 +31,9 @@ struct RawJetStream {
         js = context
     }
 
+    /// Creates the R3 stream the raw publishes go to, configured exactly as the replicator's.
     func createStream(_ name: String, subject: String) throws {
-        var config = jsStreamConfig()
-        jsStreamConfig_Init(&config)
-        var info: UnsafeMutablePointer<jsStreamInfo>?
-        let status: natsStatus = name.withCString { namePointer in
-            subject.withCString { subjectPointer in
-                var subjects: [UnsafePointer<CChar>?] = [subjectPointer]
-                return subjects.withUnsafeMutableBufferPointer { list in
-                    config.Name = namePointer
-                    config.Subjects = list.baseAddress
-                    config.SubjectsLen = 1
-                    config.Storage = js_FileStorage
-                    config.Replicas = 3
-                    return js_AddStream(&info, js, &config, nil, nil)
-                }
-            }
-        }
-        if let info { jsStreamInfo_Destroy(info) }
-        guard status == NATS_OK else { throw BenchError("cannot create stream \(name)") }
+        _ = try JetStreamStreams.addFileStream(js, name: name, subject: subject, replicas: 3)
     }
 
     /// Publishes `count` messages of `payloadBytes` asynchronously (1024 in flight) and waits

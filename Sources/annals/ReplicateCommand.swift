@@ -7,15 +7,16 @@ import Glibc
 #endif
 
 /// `annals replicate --dir D --nats URL[,URL...] --js-stream NAME [--subject-prefix P] [--replicas N] [--follow]`:
-/// copies the store's events into a JetStream stream exactly once, in log order.
+/// copies the store's events and stream deletions into a JetStream stream exactly once, in log order.
 struct ReplicateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "replicate",
         abstract: "Replicate the store into a NATS JetStream stream, exactly once and in log order.",
         discussion: """
             Creates the JetStream stream if it is missing (file storage, --replicas copies), reads its last \
-            message to find where to resume, and publishes every later event to <prefix>.<encoded stream name>. \
-            Without --follow it stops once every event is acknowledged and prints \
+            message to find where to resume, and publishes every later event and stream deletion to \
+            <prefix>.<encoded stream name>. \
+            Without --follow it stops once every event and deletion is acknowledged and prints \
             {"replicated": N, "lastPosition": P, "jsSequence": S}. With --follow it keeps replicating until \
             SIGINT or SIGTERM, writing the lag to standard error every 10 s while there is one, then prints the same line. See docs/SCALEOUT.md.
             """)

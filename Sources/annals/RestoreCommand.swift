@@ -12,10 +12,11 @@ struct RestoreCommand: AsyncParsableCommand {
         commandName: "restore",
         abstract: "Build or update a store from a NATS JetStream stream that `annals replicate` filled.",
         discussion: """
-            Creates the store if it is missing. Resumes after the store's last event (looked up in the JetStream \
-            stream and checked by id), so it can be run again at any time; a store of other origin is refused. \
+            Creates the store if it is missing. Applies events and stream deletions at the source's positions. \
+            Resumes after the store's last record (looked up in the JetStream stream and checked by id), \
+            so it can be run again at any time; a store of other origin is refused. \
             Without --follow it stops at the stream's last message as of the start and prints \
-            {"replicated": N, "lastPosition": P, "jsSequence": S}. With --follow it keeps applying new events \
+            {"replicated": N, "lastPosition": P, "jsSequence": S}. With --follow it keeps applying new changes \
             until SIGINT or SIGTERM, then prints the same line. See docs/SCALEOUT.md.
             """)
 

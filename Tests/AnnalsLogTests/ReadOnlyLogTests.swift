@@ -46,6 +46,25 @@ import Testing
         #expect(try reader.read(from: .first, limit: .max).map(\.position.rawValue) == Array(1...8))
     }
 
+    /// Proves `verify` on a read-only log is healthy while the writer's active index file
+    /// already holds entries past the durable end the reader applied (the writer synced more,
+    /// or died between writing index entries and publishing them).
+    @Test func verifyAcceptsAnIndexFileAheadOfTheReader() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let options = LogOptions(durability: .always, segmentBytes: 1 << 20)
+        let writer = try Log.open(directory: dir.path, options: options)
+        defer { try? writer.close() }
+        for tag in 0..<20 { try writer.append(SealedFixture.batch(tag)) }
+        let reader = try Log.open(directory: dir.path, options: options, mode: .readOnly)
+        defer { try? reader.close() }
+        for tag in 20..<60 { try writer.append(SealedFixture.batch(tag)) }
+        let report = reader.verify()
+        #expect(report.isHealthy, "\(report.problems)")
+        try reader.refresh()
+        #expect(reader.verify().isHealthy)
+    }
+
     /// Proves a reader follows the writer across many rolls and a seal of every full segment
     /// (the raw files deleted under it), reading every record identically, old and new.
     @Test func readerFollowsRollsAndSeals() throws {

@@ -31,6 +31,35 @@ import Testing
         #expect(decoded.metadata == recordedEvent.metadata)
     }
 
+    /// Proves a deletion survives the trip into a NATS message and back: on its stream's
+    /// subject, no payload, `Nats-Msg-Id` `deletion-<id>`, every field in a header.
+    @Test(arguments: [StreamDeletion.Kind.soft, .hard])
+    func deletionMessageRoundTrips(kind: StreamDeletion.Kind) throws {
+        let deletion = StreamDeletion(position: LogPosition(77), stream: "a.b c/é", kind: kind, truncateBefore: 12,
+                                      timestampNanoseconds: 1_764_000_000_123_456_789, id: UUID())
+        let message = try EventHeaders.message(for: .deletion(deletion), prefix: "annals.S", expectedLastSequence: 76)
+        defer { natsMsg_Destroy(message) }
+        #expect(String(cString: natsMsg_GetSubject(message)) == "annals.S.a%2Eb%20c%2F%C3%A9")
+        #expect(natsMsg_GetDataLength(message) == 0)
+        #expect(EventHeaders.header(message, "Nats-Msg-Id") == "deletion-" + deletion.id.uuidString.lowercased())
+        #expect(EventHeaders.header(message, "Annals-Control") == (kind == .soft ? "soft-delete" : "tombstone"))
+        #expect(EventHeaders.header(message, "Nats-Expected-Last-Sequence") == "76")
+        #expect(try EventHeaders.change(from: message, sequence: 77) == .deletion(deletion, sequence: 77))
+    }
+
+    /// Proves a deletion message with an unknown control value or a message id that is not
+    /// `deletion-<UUID>` is refused with the sequence and the reason.
+    @Test func malformedDeletionMessagesAreRefused() throws {
+        let deletion = StreamDeletion(position: LogPosition(5), stream: "s", kind: .soft, truncateBefore: 1, timestampNanoseconds: 1, id: UUID())
+        for (key, value, reason) in [("Annals-Control", "purge", "Annals-Control purge is neither soft-delete nor tombstone"),
+                                     ("Nats-Msg-Id", deletion.id.uuidString, "Nats-Msg-Id of a deletion is not deletion-<UUID>")] {
+            let message = try EventHeaders.message(for: .deletion(deletion), prefix: "annals.S", expectedLastSequence: 4)
+            defer { natsMsg_Destroy(message) }
+            #expect(natsMsgHeader_Set(message, key, value) == NATS_OK)
+            #expect(throws: ReplicationError.invalidMessage(sequence: 5, reason: reason)) { try EventHeaders.change(from: message, sequence: 5) }
+        }
+    }
+
     /// Proves a message without Annals headers is refused with the sequence and the missing header named.
     @Test func messageWithoutHeadersIsRefused() throws {
         var message: OpaquePointer?

@@ -22,7 +22,7 @@ import Testing
         let progress = ReplicationProgress()
         let window = PublishWindow(lastSequence: 40, capacity: 8, progress: progress, onAcknowledged: nil)
         let events = try await events(3)
-        #expect(events.map { window.record($0) } == [40, 41, 42])
+        #expect(events.map { window.record(.event($0)) } == [40, 41, 42])
         window.handle(PublishResult(position: events[0].position, outcome: .stored(sequence: 41, duplicate: false)))
         window.handle(PublishResult(position: events[1].position, outcome: .stored(sequence: 42, duplicate: false)))
         #expect(progress.current.position == events[1].position && progress.current.sequence == 42)
@@ -39,7 +39,7 @@ import Testing
         let progress = ReplicationProgress()
         let window = PublishWindow(lastSequence: 0, capacity: 8, progress: progress, onAcknowledged: nil)
         let events = try await events(2)
-        _ = events.map { window.record($0) }
+        _ = events.map { window.record(.event($0)) }
         // Each evaluation of the predicate records the progress it saw (nil: not empty yet).
         let evaluations = WatchedState<[LogPosition?]>([])
         let emptied = Task {
@@ -65,7 +65,7 @@ import Testing
         let progress = ReplicationProgress()
         let window = PublishWindow(lastSequence: 0, capacity: 8, progress: progress, onAcknowledged: nil)
         let events = try await events(2)
-        _ = events.map { window.record($0) }
+        _ = events.map { window.record(.event($0)) }
         window.handle(PublishResult(position: events[0].position, outcome: .failed(status: "wrong last sequence: 5", errorCode: 10071)))
         window.handle(PublishResult(position: events[1].position, outcome: .stored(sequence: 2, duplicate: false)))
         #expect(window.failure == .nats(operation: "publishing position 1", status: "wrong last sequence: 5", errorCode: 10071))
@@ -79,7 +79,7 @@ import Testing
         let progress = ReplicationProgress()
         let window = PublishWindow(lastSequence: 9, capacity: 8, progress: progress, onAcknowledged: nil)
         let events = try await events(1)
-        _ = window.record(events[0])
+        _ = window.record(.event(events[0]))
         window.handle(PublishResult(position: events[0].position, outcome: .stored(sequence: 3, duplicate: true)))
         #expect(window.failure != nil)
         #expect(progress.current.position == .beforeFirst)
@@ -88,7 +88,7 @@ import Testing
     /// Proves a publish that is never answered fails the wait with .timeout after the ack timeout.
     @Test func unansweredPublishTimesOut() async throws {
         let window = PublishWindow(lastSequence: 0, capacity: 1, progress: ReplicationProgress(), onAcknowledged: nil)
-        _ = window.record(try await events(1)[0])
+        _ = window.record(.event(try await events(1)[0]))
         await #expect(throws: ReplicationError.timeout("no acknowledgement for position 1 within 300 ms")) {
             try await window.drain(ackTimeoutNanoseconds: 300_000_000)
         }

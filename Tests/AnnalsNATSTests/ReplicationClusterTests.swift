@@ -58,7 +58,7 @@ import Testing
         let state = try #require(try look.streamState("ORDERS"))
         #expect(state.messages == UInt64(count))
         #expect(state.firstSequence == 1 && state.lastSequence == UInt64(count))
-        let events = try ReplicationFixtures.allEvents(look, stream: "ORDERS", expected: count)
+        let events = try ReplicationFixtures.allChanges(look, stream: "ORDERS", expected: count)
         #expect(events.count == count)
         for (index, event) in events.enumerated() where event.sequence != UInt64(index + 1) || event.position.rawValue != UInt64(index + 1) || event.id != ids[index] {
             Issue.record("sequence \(index + 1) holds sequence \(event.sequence), position \(event.position), id \(event.id); expected id \(ids[index])")

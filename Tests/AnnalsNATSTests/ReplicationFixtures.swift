@@ -56,12 +56,12 @@ enum ReplicationFixtures {
                                    requestTimeoutMilliseconds: 2_000)
     }
 
-    /// Every event the JetStream stream holds, in sequence order, read through an ordered consumer.
-    static func allEvents(_ connection: NATSConnection, stream: String, expected: Int) throws -> [ReplicatedEvent] {
+    /// Every change (event or deletion) the JetStream stream holds, in sequence order, read through an ordered consumer.
+    static func allChanges(_ connection: NATSConnection, stream: String, expected: Int) throws -> [ReplicatedChange] {
         guard let state = try connection.streamState(stream) else { throw ClusterError("stream \(stream) is missing") }
         let subscription = try OrderedSubscription(connection, stream: stream, subject: state.subjects[0], startSequence: 1)
         defer { subscription.close() }
-        var events: [ReplicatedEvent] = []
+        var events: [ReplicatedChange] = []
         let deadline = Date().addingTimeInterval(60)
         while UInt64(events.count) < state.messages, Date() < deadline {
             events += try subscription.next(limit: 4096, timeoutMilliseconds: 500)

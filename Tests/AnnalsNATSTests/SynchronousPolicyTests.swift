@@ -58,9 +58,9 @@ import Testing
 
         try cluster.start(first)
         try cluster.start(second)
-        var events: [ReplicatedEvent] = []
+        var events: [ReplicatedChange] = []
         try await ReplicationFixtures.waitUntil(seconds: 30, "the stream to be readable after the restarts") {
-            guard let all = try? ReplicationFixtures.allEvents(look, stream: "SYNC", expected: 155) else { return false }
+            guard let all = try? ReplicationFixtures.allChanges(look, stream: "SYNC", expected: 155) else { return false }
             events = all
             return true
         }

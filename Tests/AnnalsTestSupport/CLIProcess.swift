@@ -29,7 +29,9 @@ public enum CLIProcess {
         process.standardError = stderr
         try process.run()
         let writer = Thread {
-            stdin.fileHandleForWriting.write(Data(input.utf8))
+            // The throwing write: a child that exits before reading all its input (a bad line)
+            // closes the pipe, and the non-throwing `write(_:)` traps on EPIPE.
+            try? stdin.fileHandleForWriting.write(contentsOf: Data(input.utf8))
             try? stdin.fileHandleForWriting.close()
         }
         writer.start()

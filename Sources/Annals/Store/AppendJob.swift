@@ -7,7 +7,7 @@ final class AppendJob: @unchecked Sendable {
     // by the commit thread in `decide` and read by it in `finish`, both on that one thread.
     enum Kind {
         case events([StreamAppend])
-        case delete(StreamName, ExpectedVersion, hard: Bool)
+        case delete(DeletionRequest)
 
         var isDelete: Bool {
             if case .delete = self { return true }

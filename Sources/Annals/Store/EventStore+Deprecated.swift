@@ -44,6 +44,12 @@ extension EventStore {
         try reader.read(filter: .eventType(eventType), fromPosition: position, limit: limit)
     }
 
+    /// Deprecated: `from:` is a log position here, a stream version in `read(stream:)`.
+    @available(*, deprecated, renamed: "readChanges(fromPosition:limit:)")
+    public func readChanges(from position: LogPosition, limit: Int = .max) async throws(EventStoreError) -> [StoreChange] {
+        try reader.readChanges(fromPosition: position, limit: limit)
+    }
+
     /// Deprecated: `checkpoint(name:position:)` saved while `checkpoint(named:)` read.
     @available(*, deprecated, renamed: "saveCheckpoint(named:position:)")
     public func checkpoint(name: String, position: LogPosition) async throws(EventStoreError) {
@@ -52,6 +58,12 @@ extension EventStore {
 }
 
 extension EventStoreReader {
+    /// Deprecated: see ``EventStore/readChanges(from:limit:)``.
+    @available(*, deprecated, renamed: "readChanges(fromPosition:limit:)")
+    public func readChanges(from position: LogPosition, limit: Int = .max) throws(EventStoreError) -> [StoreChange] {
+        try readChanges(fromPosition: position, limit: limit)
+    }
+
     /// Deprecated: see ``EventStore/read(stream:from:direction:limit:)``.
     @available(*, deprecated, renamed: "read(stream:fromVersion:direction:limit:)")
     public func read(

@@ -25,8 +25,13 @@ extension StoreEngine {
 
     /// Writes a soft delete or a tombstone for `stream` (see `EventStore.softDelete`).
     func delete(_ stream: StreamName, expectedVersion: ExpectedVersion, hard: Bool) async throws(EventStoreError) -> LogPosition {
-        try stream.validate()
-        guard case .written(_, let batch) = try await submit(.delete(stream, expectedVersion, hard: hard), ids: []) else {
+        try await delete(DeletionRequest(stream: stream, expectedVersion: expectedVersion, hard: hard))
+    }
+
+    /// Writes the soft delete or tombstone `request` describes.
+    func delete(_ request: DeletionRequest) async throws(EventStoreError) -> LogPosition {
+        try request.stream.validate()
+        guard case .written(_, let batch) = try await submit(.delete(request), ids: []) else {
             preconditionFailure("a deletion has no ids, so it is never a replay")
         }
         return batch.positions.lowerBound
@@ -54,8 +59,8 @@ extension StoreEngine {
                 case .events(let requests):
                     guard try !isReplay(job.ids) else { return [] }
                     return try eventEntries(for: requests, after: &after)
-                case .delete(let stream, let expected, let hard):
-                    return [try deletion(stream, expected: expected, hard: hard, after: &after)]
+                case .delete(let request):
+                    return [try deletion(request, after: &after)]
                 }
             }
             guard !entries.isEmpty else {
@@ -139,9 +144,8 @@ extension StoreEngine {
     }
 
     /// The control record that deletes `stream`, if its version is as expected. Caller holds `lock`.
-    private func deletion(
-        _ stream: StreamName, expected: ExpectedVersion, hard: Bool, after: inout [String: StreamHead]
-    ) throws(EventStoreError) -> LogEntry {
+    private func deletion(_ request: DeletionRequest, after: inout [String: StreamHead]) throws(EventStoreError) -> LogEntry {
+        let (stream, expected, hard) = (request.stream, request.expectedVersion, request.hard)
         var head = decidedHead(stream.rawValue)
         if head.tombstoned { throw .streamTombstoned(stream) }
         let actual = head.liveVersion
@@ -149,8 +153,16 @@ extension StoreEngine {
             if !hard && head.isSoftDeleted { throw .streamDeleted(stream) }
             throw .wrongExpectedVersion(stream: stream, expected: expected, actual: actual)
         }
+        if let source = request.copying, source.truncateBefore != head.nextVersion {
+            // A copy whose stream is elsewhere than the source's was: refuse rather than diverge.
+            throw .invalidArgument("the \(source.kind) deletion of stream \(stream) at source position \(source.position) was made when the stream's next version was \(source.truncateBefore); here it is \(head.nextVersion)")
+        }
         let control: ControlRecord = hard ? .tombstone : .softDelete(truncateBefore: head.nextVersion)
-        let entry = control.entry(stream: stream, nextVersion: head.nextVersion)
+        var entry = control.entry(stream: stream, nextVersion: head.nextVersion)
+        if let source = request.copying {
+            entry.eventID = source.id.eventID
+            entry.timestamp = source.timestampNanoseconds
+        }
         head.apply(IndexedRecord(position: .first, timestamp: 0, entry: entry))
         after[stream.rawValue] = head
         return entry

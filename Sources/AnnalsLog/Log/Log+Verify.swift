@@ -75,7 +75,8 @@ extension Log {
     /// Checks the index in use and the `.pidx` file: every entry points at its record, entries
     /// strictly increase (a repeated entry is a defect), every slot of the file passes its
     /// checksum and equals the entry in use, and a full segment's file holds all its entries
-    /// (the active one's file may lag: it only receives entries of synced records).
+    /// (the active one's file may lag: it only receives entries of synced records; read-only,
+    /// it may also lead the durable end that was published).
     private func verifyIndex(_ index: PositionIndex, of segment: Segment, isActive: Bool, offsets: [LogPosition: UInt64], into report: inout VerifyReport) {
         let name = SegmentFileName(base: segment.base, kind: .positionIndex).description
         for slot in 0..<index.count {
@@ -99,7 +100,11 @@ extension Log {
             report.add(name, 0, "index header is bad")
             return
         }
-        if let problem = Self.firstDefect(onDisk.slots, inUse: index) {
+        // A read-only log's active index ends at the durable end the writer published; the
+        // writer may already have added entries of records it synced since (or died between
+        // writing them and publishing), so only the slots in use are compared.
+        let slots = isActive && mode == .readOnly ? Array(onDisk.slots.prefix(index.count)) : onDisk.slots
+        if let problem = Self.firstDefect(slots, inUse: index) {
             report.add(name, PositionIndexFile.entryOffset(problem.slot), problem.message)
         } else if !isActive && onDisk.slots.count != index.count {
             report.add(name, PositionIndexFile.entryOffset(onDisk.slots.count), "index file holds \(onDisk.slots.count) entries, the segment calls for \(index.count)")
