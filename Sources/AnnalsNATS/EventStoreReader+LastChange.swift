@@ -14,7 +14,7 @@ extension EventStoreReader {
         var position = lastPosition
         while let at = position {
             let found: StoreChange?
-            do { found = try readChanges(from: at, limit: 1).first } catch { throw .store(error) }
+            do { found = try readChanges(fromPosition: at, limit: 1).first } catch { throw .store(error) }
             if let found, found.position == at { return found }
             position = at > .first ? LogPosition(rawValue: at.rawValue - 1) : nil
         }

@@ -9,7 +9,9 @@ public import Foundation
 /// A message read back from JetStream: an event or a stream deletion, with the JetStream
 /// stream sequence it was stored at.
 public enum ReplicatedChange: Sendable, Equatable {
+    /// An event, as the source store recorded it.
     case event(ReplicatedEvent)
+    /// A stream deletion, and the JetStream stream sequence it was stored at.
     case deletion(StreamDeletion, sequence: UInt64)
 
     /// The JetStream stream sequence the message was stored at.
@@ -58,13 +60,22 @@ public enum ReplicatedChange: Sendable, Equatable {
 /// An event as read back from JetStream: everything `RecordedEvent` holds, plus the JetStream
 /// stream sequence it was stored at.
 public struct ReplicatedEvent: Sendable, Equatable {
+    /// The JetStream stream sequence it was stored at.
     public var sequence: UInt64
+    /// Its position in the source store's log.
     public var position: LogPosition
+    /// Its stream.
     public var stream: StreamName
+    /// Its version in its stream.
     public var version: UInt64
+    /// Its event id.
     public var id: UUID
+    /// Its event type.
     public var type: String
+    /// Its commit time in the source store, in nanoseconds since 1970-01-01 UTC.
     public var timestampNanoseconds: Int64
+    /// Its payload bytes.
     public var data: [UInt8]
+    /// Its metadata bytes.
     public var metadata: [UInt8]
 }

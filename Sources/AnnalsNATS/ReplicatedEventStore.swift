@@ -29,8 +29,11 @@ public enum ReplicationPolicy: Sendable, Equatable {
 /// Reads go to `store` directly. Appends and deletions made to `store` without this wrapper
 /// are replicated too (the replicator tails the whole log), but nothing waits for them.
 public final class ReplicatedEventStore: Sendable {
+    /// The local store appends go to first.
     public let store: EventStore
+    /// The replicator that publishes them into the cluster.
     public let replicator: Replicator
+    /// Whether an append waits for the cluster.
     public let policy: ReplicationPolicy
     private let task: Task<ReplicationSummary, any Error>
 

@@ -19,6 +19,7 @@ public struct ReplicationConfiguration: Sendable {
     public var requestTimeoutMilliseconds: Int64
     /// The first and the largest wait between retries after a failure (doubling in between).
     public var backoffMinimumMilliseconds: Int64
+    /// The largest wait between retries.
     public var backoffMaximumMilliseconds: Int64
     /// A catch-up run (not `follow`) fails with `.timeout` after this long without progress.
     public var stallTimeoutMilliseconds: Int64
@@ -26,8 +27,12 @@ public struct ReplicationConfiguration: Sendable {
     /// for lag measurements. Must return quickly.
     public var onAcknowledged: (@Sendable (AcknowledgedEvent) -> Void)?
 
+    /// The default publish window, in messages.
     public static let windowMessagesDefault = 1024
 
+    /// A configuration for the JetStream stream `streamName` on `servers`, with `replicas`
+    /// replicas, subjects under `subjectPrefix` (default `annals.<streamName>`), and every
+    /// other setting at its default.
     public init(servers: [String], streamName: String, subjectPrefix: String? = nil, replicas: Int = 3) {
         self.servers = servers
         self.streamName = streamName
@@ -63,6 +68,7 @@ public struct ReplicationConfiguration: Sendable {
 
 /// One event the cluster acknowledged.
 public struct AcknowledgedEvent: Sendable {
+    /// Its position in the local store's log.
     public var position: UInt64
     /// The JetStream stream sequence it was stored at.
     public var sequence: UInt64

@@ -28,6 +28,7 @@ public enum ReplicationError: Error, Sendable, Equatable, CustomStringConvertibl
     /// A setting is out of range.
     case invalidArgument(String)
 
+    /// What failed, in one line a command can print.
     public var description: String {
         switch self {
         case .unreachable(let servers, let reason):

@@ -111,7 +111,7 @@ extension Replicator {
             return ResumePoint(sequence: 0, position: .beforeFirst)
         }
         let local: StoreChange?
-        do { local = try store.reader.readChanges(from: last.position, limit: 1).first } catch { throw .store(error) }
+        do { local = try store.reader.readChanges(fromPosition: last.position, limit: 1).first } catch { throw .store(error) }
         guard let local, last.carries(local) else {
             let found = local.map(\.summary) ?? "nothing at or after it"
             throw .foreignStream("its last message (sequence \(last.sequence)) is \(last.summary); this store has \(found)")
@@ -133,7 +133,7 @@ extension Replicator {
     func saveCheckpoint() async {
         let position = progress.current.position
         guard position > .beforeFirst, store.checkpoint(named: checkpointName) != position else { return }
-        do { try await store.checkpoint(name: checkpointName, position: position) } catch {
+        do { try await store.saveCheckpoint(named: checkpointName, position: position) } catch {
             logger.warning("could not save the replication checkpoint: \(error)")
         }
     }

@@ -20,7 +20,9 @@ import Dispatch
 /// (`checkpointName`) is only a hint, compared with the cluster to warn when the stream lost
 /// events it had acknowledged.
 public final class Replicator: Sendable {
+    /// The store being replicated.
     public let store: EventStore
+    /// Where and how it replicates.
     public let configuration: ReplicationConfiguration
     let logger: Logger
     let progress = ReplicationProgress()
@@ -28,6 +30,7 @@ public final class Replicator: Sendable {
     /// The store checkpoint where the last acknowledged position is saved (a hint only).
     public var checkpointName: String { "annals-nats.replicate.\(configuration.streamName)" }
 
+    /// A replicator of `store` into the cluster and stream `configuration` names, logging to `logger`.
     public init(store: EventStore, configuration: ReplicationConfiguration, logger: Logger) {
         self.store = store
         self.configuration = configuration
@@ -90,6 +93,7 @@ public struct ReplicationSummary: Sendable, Equatable {
     /// The JetStream stream sequence of that record; 0 when none.
     public var jetStreamSequence: UInt64
 
+    /// A summary with these counts.
     public init(replicated: UInt64, lastPosition: UInt64, jetStreamSequence: UInt64) {
         self.replicated = replicated
         self.lastPosition = lastPosition
@@ -106,6 +110,7 @@ public struct ReplicationSummary: Sendable, Equatable {
 public struct ReplicationStatus: Sendable, Equatable {
     /// Every event and deletion up to here is in the JetStream stream (nil: none yet).
     public var acknowledgedPosition: LogPosition?
+    /// The JetStream stream's last sequence, as last seen.
     public var jetStreamSequence: UInt64
     /// The store's last event or deletion (nil: the store is empty or could not be read).
     public var storePosition: LogPosition?

@@ -17,7 +17,9 @@ import Dispatch
 /// JetStream stream (by bisection over sequences) and compared, so a restart, a crash
 /// or a redelivery never applies a change twice, and a store of other origin is refused.
 public final class Restorer: Sendable {
+    /// The store being restored into.
     public let store: EventStore
+    /// The cluster and stream it restores from.
     public let configuration: ReplicationConfiguration
     let logger: Logger
     /// Events per store append (one atomic batch).
@@ -25,6 +27,7 @@ public final class Restorer: Sendable {
     /// Bytes of data and metadata per store append, beyond which a batch is cut.
     static let batchBytesMax = 4 << 20
 
+    /// A restorer into `store` from the cluster and stream `configuration` names, logging to `logger`.
     public init(store: EventStore, configuration: ReplicationConfiguration, logger: Logger) {
         self.store = store
         self.configuration = configuration

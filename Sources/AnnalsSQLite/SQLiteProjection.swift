@@ -12,6 +12,7 @@ public import GRDB
 public final class SQLiteProjection<Model: SQLiteReadModel>: Projection {
     /// The projection's name: its checkpoint row.
     public let name: String
+    /// The read model whose tables the projection keeps.
     public let model: Model
     /// The database the read model lives in; read it freely.
     public let database: any DatabaseWriter
@@ -40,6 +41,7 @@ public final class SQLiteProjection<Model: SQLiteReadModel>: Projection {
         try self.init(name: name, model: model, database: try DatabaseQueue(path: path, configuration: configuration))
     }
 
+    /// The checkpoint stored in the read model's database, or nil before any event.
     public func checkpoint() async throws -> LogPosition? {
         let name = self.name
         return try await database.read { db in try Self.storedCheckpoint(db, name: name) }

@@ -32,7 +32,7 @@ struct ShopReports {
         let since = now.addingTimeInterval(-7 * 86_400)
         var added: [String: (restocks: Int, units: Int)] = [:]
         if let start = try await actions.store.firstPosition(atOrAfter: since) {
-            for event in try await actions.store.read(eventType: "ProductRestocked", from: start) {
+            for event in try await actions.store.read(eventType: "ProductRestocked", fromPosition: start) {
                 let product = String(event.stream.rawValue.dropFirst("product-".count))
                 let quantity = try event.decode(ProductEvent.Restocked.self).quantity
                 added[product, default: (0, 0)].restocks += 1

@@ -53,16 +53,13 @@ struct DemoCommand: AsyncParsableCommand {
         var first: LogPosition?
         do {
             for offset in stride(from: 0, to: events, by: batch) {
-                var requests: [StreamAppend] = []
-                for number in offset..<min(offset + batch, events) {
+                let batchEvents = (offset..<min(offset + batch, events)).map { number in
                     let (stream, event) = generator.event(number)
-                    if requests.last?.stream == stream { requests[requests.count - 1].events.append(event) } else {
-                        requests.append(StreamAppend(stream: stream, events: [event]))
-                    }
+                    return StreamEvent(stream: stream, event: event)
                 }
-                let result = try await store.append(requests)
+                let result = try await store.append(batchEvents)
                 first = first ?? result.positions.lowerBound
-                for request in requests { written += request.events.map { (request.stream, $0) } }
+                written += batchEvents.map { ($0.stream, $0.event) }
             }
         } catch { throw CLIError("append failed: \(error)") }
         return (written, first!)
@@ -74,7 +71,7 @@ struct DemoCommand: AsyncParsableCommand {
         var index = 0
         var cursor = first
         while index < written.count {
-            let page = try await store.readAll(from: cursor, limit: 1024)
+            let page = try await store.readAll(fromPosition: cursor, limit: 1024)
             guard let last = page.last else { break }
             for event in page where index < written.count {
                 let (stream, sent) = written[index]

@@ -44,7 +44,7 @@ struct EventReader {
     private mutating func readFiltered(_ filter: EventFilter, type: String?, from start: LogPosition) async throws {
         var cursor = start
         while remaining > 0 {
-            let page = try await store.read(filter: filter, from: cursor, limit: Self.pageEvents)
+            let page = try await store.read(filter: filter, fromPosition: cursor, limit: Self.pageEvents)
             guard let last = page.last else { return }
             emit(type.map { type in page.filter { $0.type == type } } ?? page)
             guard page.count == Self.pageEvents, last.position.rawValue < UInt64.max else { return }
@@ -55,7 +55,7 @@ struct EventReader {
     private mutating func readAllBackward(from start: LogPosition?) async throws {
         guard var cursor = start ?? store.lastPosition else { return }
         while remaining > 0 {
-            let page = try await store.readAll(from: cursor, direction: .backward, limit: min(remaining, Self.pageEvents))
+            let page = try await store.readAll(fromPosition: cursor, direction: .backward, limit: min(remaining, Self.pageEvents))
             guard let last = page.last else { return }
             emit(page)
             guard page.count == Self.pageEvents, last.position > .first else { return }
@@ -66,7 +66,7 @@ struct EventReader {
     private mutating func readStream(_ stream: StreamName, from version: UInt64?, backward: Bool) async throws {
         var next = version
         while remaining > 0 {
-            let page = try await store.read(stream: stream, from: next, direction: backward ? .backward : .forward,
+            let page = try await store.read(stream: stream, fromVersion: next, direction: backward ? .backward : .forward,
                                             limit: min(remaining, Self.pageEvents))
             guard let last = page.last else { return }
             emit(page)

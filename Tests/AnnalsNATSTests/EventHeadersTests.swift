@@ -82,7 +82,7 @@ import Testing
                 let store = try await EventStore.open(directory: dir.path)
                 try await store.append(to: "other", [EventData(type: "T", data: [1])])
                 try await store.append(to: stream, [EventData(type: type, data: data, metadata: metadata)])
-                let event = try await store.readAll(from: .first).last!
+                let event = try await store.readAll(fromPosition: .first).last!
                 try await store.close()
                 result.withLock { $0 = .success(event) }
             } catch {

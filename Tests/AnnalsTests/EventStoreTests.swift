@@ -18,9 +18,9 @@ import AnnalsLog
             #expect(read.map(\.version) == [0, 1, 2, 3, 4])
             #expect(read.prefix(3).map(\.id) == events.map(\.id))
             #expect(read[0].data == events[0].data && read[0].type == "Tested")
-            let backward = try await store.read(stream: "order-1", from: 3, direction: .backward, limit: 2)
+            let backward = try await store.read(stream: "order-1", fromVersion: 3, direction: .backward, limit: 2)
             #expect(backward.map(\.version) == [3, 2])
-            let forward = try await store.read(stream: "order-1", from: 1, limit: 2)
+            let forward = try await store.read(stream: "order-1", fromVersion: 1, limit: 2)
             #expect(forward.map(\.version) == [1, 2])
             #expect(try await store.read(stream: "missing").isEmpty)
         }
@@ -151,7 +151,7 @@ import AnnalsLog
             #expect(try await store.read(eventType: "Placed").map(\.position.rawValue) == [1, 2, 5])
             #expect(try await store.read(filter: .streamPrefix("user")).map(\.stream) == ["user-1"])
             #expect(try await store.readAll(limit: 3).map(\.position.rawValue) == [1, 2, 3])
-            #expect(try await store.readAll(from: LogPosition(4), direction: .backward).map(\.position.rawValue) == [4, 3, 2, 1])
+            #expect(try await store.readAll(fromPosition: LogPosition(4), direction: .backward).map(\.position.rawValue) == [4, 3, 2, 1])
         }
     }
 
@@ -159,8 +159,9 @@ import AnnalsLog
     @Test func codableEvents() async throws {
         struct Placed: Codable, Equatable { var id: Int; var total: Double }
         try await withStore { store, _ in
-            let event = try EventData.json(Placed(id: 7, total: 12.5))
-            #expect(event.type == "Placed")
+            let event = try EventData.json(Placed(id: 7, total: 12.5), type: "OrderPlaced")
+            #expect(event.type == "OrderPlaced")
+            #expect(event.data == Array(#"{"id":7,"total":12.5}"#.utf8))
             #expect(UUIDv7.milliseconds(of: event.id) != nil)
             try await store.append(to: "order-7", [event])
             let read = try await store.read(stream: "order-7")

@@ -67,8 +67,8 @@ import Testing
 
             try store.sealFullSegments()
             let before = (try? counter(metrics, "annals_block_cache_hits_total")) ?? 0
-            _ = try await store.readAll(from: LogPosition(3), limit: 1)
-            _ = try await store.readAll(from: LogPosition(3), limit: 1)
+            _ = try await store.readAll(fromPosition: LogPosition(3), limit: 1)
+            _ = try await store.readAll(fromPosition: LogPosition(3), limit: 1)
             #expect(try counter(metrics, "annals_block_cache_misses_total") >= 1)
             #expect(try counter(metrics, "annals_block_cache_hits_total") > before)
         }

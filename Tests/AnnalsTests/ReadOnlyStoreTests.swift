@@ -27,7 +27,7 @@ import AnnalsLog
         for stream in ["order-0", "order-6", "user-2"] {
             let name = StreamName(stream)
             #expect(try await reader.read(stream: name) == writer.read(stream: name))
-            #expect(try await reader.read(stream: name, from: 2, direction: .backward, limit: 2) == writer.read(stream: name, from: 2, direction: .backward, limit: 2))
+            #expect(try await reader.read(stream: name, fromVersion: 2, direction: .backward, limit: 2) == writer.read(stream: name, fromVersion: 2, direction: .backward, limit: 2))
         }
         #expect(try reader.reader.read(filter: .category("user")) == writer.reader.read(filter: .category("user")))
     }
@@ -83,7 +83,7 @@ import AnnalsLog
         try await writer.softDelete(stream: "order-2")
         try await writer.append(to: "temporary", Fixtures.events(2))
         try await writer.hardDelete(stream: "temporary")
-        try await writer.checkpoint(name: "projection", position: LogPosition(40))
+        try await writer.saveCheckpoint(named: "projection", position: LogPosition(40))
         try await Task.sleep(nanoseconds: 2_000_000)
         await #expect(throws: EventStoreError.streamDeleted("order-2")) { try await reader.read(stream: "order-2") }
         await #expect(throws: EventStoreError.streamTombstoned("temporary")) { try await reader.read(stream: "temporary") }
@@ -176,7 +176,7 @@ import AnnalsLog
         let refusals: [() async throws -> Void] = [
             { try await reader.append(to: "x", Fixtures.events(1)) },
             { _ = try await reader.softDelete(stream: "order-1") },
-            { try await reader.checkpoint(name: "c", position: LogPosition(3)) },
+            { try await reader.saveCheckpoint(named: "c", position: LogPosition(3)) },
             { _ = try reader.sealFullSegments() },
         ]
         for refusal in refusals {

@@ -14,6 +14,7 @@ import Glibc
 /// A projection whose checkpoint is a durable store checkpoint, saved after each batch, so the
 /// test can check after a reopen that the last applied batch's checkpoint was saved.
 actor StoreCheckpointProjection: Projection {
+    typealias Failure = any Error
     let store: EventStore
     let name: String
     private(set) var positions: [LogPosition] = []
@@ -28,7 +29,7 @@ actor StoreCheckpointProjection: Projection {
 
     func apply(_ events: [RecordedEvent], through: LogPosition) async throws {
         positions += events.map(\.position)
-        try await store.checkpoint(name: name, position: through)
+        try await store.saveCheckpoint(named: name, position: through)
         lastThrough = through
     }
 

@@ -36,8 +36,8 @@ import AnnalsLog
                 return nil
             }
             #expect(events == (try await store.readAll()))
-            #expect(try store.reader.readChanges(from: soft, limit: 2).map(\.position) == [soft, soft.advanced(by: 1)])
-            #expect(try store.reader.readChanges(from: LogPosition(9)).isEmpty)
+            #expect(try store.reader.readChanges(fromPosition: soft, limit: 2).map(\.position) == [soft, soft.advanced(by: 1)])
+            #expect(try store.reader.readChanges(fromPosition: LogPosition(9)).isEmpty)
         }
     }
 
@@ -125,7 +125,7 @@ import AnnalsLog
         let live = try await writer.softDelete(stream: "cart-1")
         let seen = try await collector.value
         #expect(seen.map(\.position) == [LogPosition(8), live])
-        #expect(seen == (try writer.reader.readChanges(from: LogPosition(8))))
+        #expect(seen == (try writer.reader.readChanges(fromPosition: LogPosition(8))))
         guard case .deletion(let deletion) = seen[1] else { Issue.record("no live deletion: \(seen)"); return }
         await #expect(throws: EventStoreError.self) { try await reader.delete(replicating: deletion) }
         try await reader.close()

@@ -33,7 +33,7 @@ import AnnalsLog
                 #expect(forward.map(\.version) == Array(0..<UInt64(ids.count)))
                 let backward = try await store.read(stream: StreamName(stream), direction: .backward, limit: 5)
                 #expect(backward.map(\.id) == Array(ids.reversed().prefix(5)))
-                let middle = try await store.read(stream: StreamName(stream), from: 2, limit: 3)
+                let middle = try await store.read(stream: StreamName(stream), fromVersion: 2, limit: 3)
                 #expect(middle.map(\.version) == Array(2..<min(5, UInt64(ids.count))))
             }
         }

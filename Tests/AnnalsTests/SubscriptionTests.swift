@@ -99,7 +99,7 @@ import AnnalsLog
         for try await event in try store.subscribe(from: .checkpoint("projector")) {
             seen.append(event.position.rawValue)
             if event.position == LogPosition(4) {
-                try await store.checkpoint(name: "projector", position: event.position)
+                try await store.saveCheckpoint(named: "projector", position: event.position)
                 break
             }
         }

@@ -17,6 +17,7 @@ public enum AggregateError: Error, Sendable, Equatable, CustomStringConvertible 
     /// The event store failed (for example `.streamDeleted`, `.closed` or a storage error).
     case store(EventStoreError)
 
+    /// What failed, in one line.
     public var description: String {
         switch self {
         case .conflict(let stream, let expected, let actual):

@@ -58,6 +58,7 @@ public struct EventPayload: Sendable {
     /// The payload's JSON bytes, at the current schema version.
     public let json: Data
 
+    /// A payload of type `eventType` holding `json`.
     public init(eventType: String, json: Data) {
         self.eventType = eventType
         self.json = json

@@ -21,6 +21,7 @@ public struct EventCodec<Event: AggregateEvent>: Sendable {
 
     private var upcasters: [Key: Upcaster] = [:]
 
+    /// A codec with no upcasters.
     public init() {}
 
     /// Registers the step that turns an `eventType` payload at schema version `version` into

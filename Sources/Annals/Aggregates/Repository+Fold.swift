@@ -37,7 +37,7 @@ extension Repository {
         var folded = from == firstReadable ? nil : from - 1
         if from <= target {
             let events: [RecordedEvent]
-            do { events = try await store.read(stream: stream, from: from, limit: Int(clamping: target - from + 1)) } catch { throw AggregateError(error) }
+            do { events = try await store.read(stream: stream, fromVersion: from, limit: Int(clamping: target - from + 1)) } catch { throw AggregateError(error) }
             for event in events where event.version <= target {
                 state.apply(try codec.decode(event))
                 folded = event.version

@@ -17,10 +17,13 @@ import AnnalsLog
 /// asked for) and folds the events after it. With `A.snapshotInterval` set, loads and saves take
 /// a new snapshot once that many events were folded past the last one.
 public struct Repository<A: Aggregate>: Sendable {
+    /// The store the aggregates' streams live in.
     public let store: EventStore
+    /// Encodes and decodes the aggregate's events, upcasting old schema versions.
     public let codec: EventCodec<A.Event>
     let snapshots: SnapshotStore
 
+    /// A repository of `A` in `store`, using `codec` for its events.
     public init(store: EventStore, codec: EventCodec<A.Event> = EventCodec()) {
         self.store = store
         self.codec = codec

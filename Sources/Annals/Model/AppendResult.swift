@@ -10,6 +10,7 @@ public struct AppendResult: Sendable, Equatable {
     /// original append's result.
     public var isReplay: Bool
 
+    /// A result at `positions`, reaching `streamVersion`.
     public init(positions: ClosedRange<LogPosition>, streamVersion: UInt64, isReplay: Bool = false) {
         self.positions = positions
         self.streamVersion = streamVersion
@@ -19,10 +20,14 @@ public struct AppendResult: Sendable, Equatable {
 
 /// One stream's part of a multi-stream append.
 public struct StreamAppend: Sendable {
+    /// The stream the part goes to.
     public var stream: StreamName
+    /// The part's events, in order.
     public var events: [EventData]
+    /// What the stream's version must be before this part (see ``EventStore/append(_:)``).
     public var expectedVersion: ExpectedVersion
 
+    /// A part appending `events` to `stream`, expecting `expectedVersion`.
     public init(stream: StreamName, events: [EventData], expectedVersion: ExpectedVersion = .any) {
         self.stream = stream
         self.events = events
@@ -32,19 +37,32 @@ public struct StreamAppend: Sendable {
 
 /// Where one appended event went.
 public struct AppendedEvent: Sendable, Equatable {
+    /// The stream the event went to.
     public var stream: StreamName
     /// Its global position in the log.
     public var position: LogPosition
     /// Its version in its stream.
     public var streamVersion: UInt64
-    /// The time the log recorded for it, in nanoseconds since 1970-01-01 UTC.
-    public var timestamp: Int64
+    /// The time the log recorded for it, in nanoseconds since 1970-01-01 UTC (the same value as
+    /// ``RecordedEvent/timestampNanoseconds`` when it is read back).
+    public var timestampNanoseconds: Int64
 
-    public init(stream: StreamName, position: LogPosition, streamVersion: UInt64, timestamp: Int64) {
+    /// Where an event went: its stream, position, version and commit time.
+    public init(stream: StreamName, position: LogPosition, streamVersion: UInt64, timestampNanoseconds: Int64) {
         self.stream = stream
         self.position = position
         self.streamVersion = streamVersion
-        self.timestamp = timestamp
+        self.timestampNanoseconds = timestampNanoseconds
+    }
+
+    /// Deprecated: an `Int64` named `timestamp` beside `EventData.timestamp`, a `Date`.
+    @available(*, deprecated, renamed: "timestampNanoseconds")
+    public var timestamp: Int64 { timestampNanoseconds }
+
+    /// Deprecated: see ``timestamp``.
+    @available(*, deprecated, renamed: "init(stream:position:streamVersion:timestampNanoseconds:)")
+    public init(stream: StreamName, position: LogPosition, streamVersion: UInt64, timestamp: Int64) {
+        self.init(stream: stream, position: position, streamVersion: streamVersion, timestampNanoseconds: timestamp)
     }
 }
 
@@ -57,6 +75,7 @@ public struct MultiAppendResult: Sendable, Equatable {
     /// the original append put them.
     public var isReplay: Bool
 
+    /// A result of `events`, in append order (at least one).
     public init(events: [AppendedEvent], isReplay: Bool) {
         precondition(!events.isEmpty, "an append holds at least one event")
         self.events = events
@@ -89,7 +108,7 @@ public struct MultiAppendResult: Sendable, Equatable {
         var position = batch.positions.lowerBound
         for (index, entry) in entries.enumerated() {
             events.append(AppendedEvent(stream: StreamName(entry.stream), position: position,
-                                        streamVersion: entry.streamVersion, timestamp: batch.timestamps[index]))
+                                        streamVersion: entry.streamVersion, timestampNanoseconds: batch.timestamps[index]))
             position = position.advanced(by: 1)
         }
         self.init(events: events, isReplay: false)

@@ -11,7 +11,9 @@ public struct EventData: Sendable, Equatable {
     public var id: UUID
     /// The event type, such as `OrderPlaced`: 0 to 1024 bytes of UTF-8.
     public var type: String
+    /// The payload: opaque bytes, usually JSON (see ``json(_:type:id:metadata:)``).
     public var data: [UInt8]
+    /// Opaque bytes stored beside the payload, such as a correlation id; often empty.
     public var metadata: [UInt8]
     /// The time to record for the event, in nanoseconds since 1970-01-01 UTC, for importing or
     /// backdating history; nil means the commit time. The log keeps time non-decreasing: it
@@ -26,6 +28,8 @@ public struct EventData: Sendable, Equatable {
         set { timestampNanoseconds = newValue.map(EventStore.nanoseconds) }
     }
 
+    /// An event of `type` with `data` and `metadata`, its id `id` or a new UUIDv7, and the time
+    /// `timestamp` or, when nil, the commit time.
     public init(id: UUID? = nil, type: String, data: [UInt8], metadata: [UInt8] = [], timestamp: Date? = nil) {
         self.id = id ?? UUIDv7.generate()
         self.type = type
@@ -40,10 +44,27 @@ public struct EventData: Sendable, Equatable {
         self.timestampNanoseconds = timestampNanoseconds
     }
 
-    /// An event whose data is `value` encoded as JSON, typed by the value's type name unless
-    /// `type` is given.
+    /// An event of type `type` whose data is `value` encoded as JSON (keys sorted).
+    ///
+    /// The type is what the log stores and what readers and other programs match on, so it is
+    /// named explicitly, never taken from a Swift type name that a rename would change.
     public static func json<Value: Encodable>(
-        _ value: Value, type: String? = nil, id: UUID? = nil, metadata: [UInt8] = []
+        _ value: Value, type: String, id: UUID? = nil, metadata: [UInt8] = []
+    ) throws(EventStoreError) -> EventData {
+        try encoded(value, type: type, id: id, metadata: metadata)
+    }
+
+    /// Deprecated: without `type`, the stored event type was the Swift type's name, so renaming
+    /// the type silently changed what new events are called.
+    @available(*, deprecated, message: "name the stored event type: json(_:type:id:metadata:)")
+    public static func json<Value: Encodable>(
+        _ value: Value, id: UUID? = nil, metadata: [UInt8] = []
+    ) throws(EventStoreError) -> EventData {
+        try encoded(value, type: String(describing: Value.self), id: id, metadata: metadata)
+    }
+
+    private static func encoded<Value: Encodable>(
+        _ value: Value, type: String, id: UUID?, metadata: [UInt8]
     ) throws(EventStoreError) -> EventData {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
@@ -51,7 +72,7 @@ public struct EventData: Sendable, Equatable {
         do { bytes = Array(try encoder.encode(value)) } catch {
             throw .invalidArgument("cannot encode \(Value.self) as JSON: \(error)")
         }
-        return EventData(id: id, type: type ?? String(describing: Value.self), data: bytes, metadata: metadata)
+        return EventData(id: id, type: type, data: bytes, metadata: metadata)
     }
 }
 

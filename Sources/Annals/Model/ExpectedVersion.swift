@@ -13,6 +13,7 @@ public enum ExpectedVersion: Sendable, Hashable, CustomStringConvertible {
     /// The stream's last version must be exactly this.
     case exact(UInt64)
 
+    /// The case as written in Swift, such as `exact(4)`.
     public var description: String {
         switch self {
         case .any: "any"

@@ -7,6 +7,7 @@ public import AnnalsLog
 
 /// An event as stored: where it is in the log and in its stream, when, and its bytes.
 public struct RecordedEvent: Sendable, Equatable {
+    /// The stream the event belongs to.
     public var stream: StreamName
     /// The event's version in its stream, counting from 0.
     public var version: UInt64
@@ -14,9 +15,13 @@ public struct RecordedEvent: Sendable, Equatable {
     public var position: LogPosition
     /// When the log committed it, in nanoseconds since 1970-01-01 UTC (never decreasing along the log).
     public var timestampNanoseconds: Int64
+    /// The event's id, as given to the append.
     public var id: UUID
+    /// The event type, such as `OrderPlaced`.
     public var type: String
+    /// The payload bytes, exactly as appended.
     public var data: [UInt8]
+    /// The metadata bytes, exactly as appended.
     public var metadata: [UInt8]
 
     /// The commit time as a `Date`.
@@ -38,7 +43,7 @@ public struct RecordedEvent: Sendable, Equatable {
     /// Decodes the data as JSON.
     public func decode<Value: Decodable>(_ type: Value.Type = Value.self) throws(EventStoreError) -> Value {
         do { return try JSONDecoder().decode(Value.self, from: Data(data)) } catch {
-            throw .invalidArgument("event \(position) is not JSON for \(Value.self): \(error)")
+            throw .invalidArgument(.init("the event is not JSON for \(Value.self): \(error)", stream: stream, eventID: id, position: position))
         }
     }
 }

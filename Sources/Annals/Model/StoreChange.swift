@@ -9,10 +9,12 @@ public import AnnalsLog
 ///
 /// `readAll` and `subscribe` yield events only. A copy of the whole store (replication,
 /// backup) needs the deletions too, since each takes a log position that no event carries:
-/// `EventStoreReader.readChanges(from:limit:)` and `EventStore.subscribeToChanges(from:)` yield
+/// `EventStoreReader.readChanges(fromPosition:limit:)` and `EventStore.subscribeToChanges(from:)` yield
 /// both, in position order, with no gap between consecutive positions of known kinds.
 public enum StoreChange: Sendable, Equatable {
+    /// An event.
     case event(RecordedEvent)
+    /// A soft or hard delete of a stream.
     case deletion(StreamDeletion)
 
     /// The record's global position in the log.
@@ -42,6 +44,7 @@ public enum StoreChange: Sendable, Equatable {
 
 /// A soft or hard delete of a stream, as recorded in the log (docs/STREAMS.md, "Deletion").
 public struct StreamDeletion: Sendable, Equatable {
+    /// Which delete it was.
     public enum Kind: String, Sendable, Equatable {
         /// `softDelete`: the stream reads as deleted until an append revives it.
         case soft
@@ -51,7 +54,9 @@ public struct StreamDeletion: Sendable, Equatable {
 
     /// The deletion record's global position in the log.
     public var position: LogPosition
+    /// The deleted stream.
     public var stream: StreamName
+    /// A soft or a hard delete.
     public var kind: Kind
     /// The stream's next version when it was deleted: every version below it is deleted.
     /// For a soft delete this is where a revival continues (the stream's last version + 1).
@@ -63,6 +68,7 @@ public struct StreamDeletion: Sendable, Equatable {
     /// that the same deletion has the same id in every store.
     public var id: UUID
 
+    /// A deletion record with these fields.
     public init(position: LogPosition, stream: StreamName, kind: Kind, truncateBefore: UInt64, timestampNanoseconds: Int64, id: UUID) {
         self.position = position
         self.stream = stream

@@ -6,18 +6,44 @@ public import AnnalsLog
 /// read model's rows (as `SQLiteProjection` does): then each event's effect is applied exactly
 /// once, even across a crash. A projection that cannot do that gets at-least-once delivery and
 /// should make `apply` idempotent.
+///
+/// Its methods throw ``Failure``: a projection with a closed error type declares it
+/// (`func apply(…) async throws(MyModelError)`), and a `ProjectionRunner` hands it back inside
+/// ``ProjectionRunnerError/projection(_:)``. A projection whose methods are plain `throws`
+/// gets `Failure == any Error`.
 public protocol Projection: Sendable {
+    /// The error the projection's methods throw.
+    associatedtype Failure: Error = any Error
+
     /// The last log position whose effect is in the read model, or nil before any.
-    func checkpoint() async throws -> LogPosition?
+    func checkpoint() async throws(Failure) -> LogPosition?
 
     /// Applies `events` in order and records `through` as the checkpoint, atomically where the
     /// read model allows. `through` is at or after the last event's position: it can be later
     /// when the positions after that event held nothing the runner's filter passes. `events`
     /// can be empty (only the checkpoint moves).
-    func apply(_ events: [RecordedEvent], through: LogPosition) async throws
+    func apply(_ events: [RecordedEvent], through: LogPosition) async throws(Failure)
 
     /// Drops the read model and its checkpoint, so that the next run rebuilds it from the start.
-    func reset() async throws
+    func reset() async throws(Failure)
+}
+
+/// Why a `ProjectionRunner` stopped: the store failed, or the projection did.
+public enum ProjectionRunnerError<Failure: Error>: Error {
+    /// Reading or subscribing to the store failed.
+    case store(EventStoreError)
+    /// The projection's own method failed with its own error.
+    case projection(Failure)
+}
+
+extension ProjectionRunnerError: CustomStringConvertible {
+    /// Which side failed, then its error.
+    public var description: String {
+        switch self {
+        case .store(let error): "event store: \(error)"
+        case .projection(let error): "projection: \(error)"
+        }
+    }
 }
 
 /// Where a projection stands against the log.
@@ -27,6 +53,7 @@ public struct ProjectionStatus: Sendable, Equatable {
     /// The log's last committed position (nil while the log is empty).
     public var head: LogPosition?
 
+    /// A status at `checkpoint`, against the log's `head`.
     public init(checkpoint: LogPosition?, head: LogPosition?) {
         self.checkpoint = checkpoint
         self.head = head

@@ -12,21 +12,23 @@ extension ProjectionRunner {
     /// The projection's `apply` runs in a task of its own, so cancelling the runner (or a
     /// graceful shutdown) never interrupts a batch halfway: it finishes, checkpoint included,
     /// and the runner stops before the next one.
-    func apply(_ events: [RecordedEvent], through: LogPosition) async throws {
+    func apply(_ events: [RecordedEvent], through: LogPosition) async throws(Failure) {
         let started = metrics == nil ? 0 : monotonicNanoseconds()
         let span = store.engine.tracer.map { tracer in startSpan(tracer, events, through: through) }
         let projection = self.projection
         // The batch span is the current one inside `apply`, so the projection's own spans nest under it.
         let context = span?.context ?? ServiceContext.current
-        do {
-            try await Task {
-                try await ServiceContext.$current.withValue(context) { try await projection.apply(events, through: through) }
-            }.value
-        } catch {
+        let outcome = await Task { () async -> Result<Void, P.Failure> in
+            await ServiceContext.$current.withValue(context) { () async -> Result<Void, P.Failure> in
+                do throws(P.Failure) { try await projection.apply(events, through: through) } catch { return .failure(error) }
+                return .success(())
+            }
+        }.value
+        if case .failure(let error) = outcome {
             span?.recordError(error)
             span?.setStatus(SpanStatus(code: .error))
             span?.end()
-            throw error
+            throw .projection(error)
         }
         span?.end()
         if let metrics {

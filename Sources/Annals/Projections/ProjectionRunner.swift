@@ -16,8 +16,11 @@ public import ServiceLifecycle
 /// graceful shutdown after the batch in progress is applied and its checkpoint saved. List it
 /// after the store, so that the group stops it before it closes the store.
 public final class ProjectionRunner<P: Projection>: Sendable {
+    /// The store the runner reads.
     public let store: EventStore
+    /// The projection it keeps up to date.
     public let projection: P
+    /// The events the projection is given; the checkpoint moves past the others.
     public let filter: EventFilter
     /// The most events handed to `Projection.apply` at once.
     public let batchEvents: Int
@@ -31,6 +34,8 @@ public final class ProjectionRunner<P: Projection>: Sendable {
     /// Metric handles labelled with the projection's type name; nil when no backend is there.
     let metrics: ProjectionMetrics?
 
+    /// A runner applying the events of `store` that pass `filter` to `projection`, at most
+    /// `batchEvents` at a time.
     public init(store: EventStore, projection: P, filter: EventFilter = .all, batchEvents: Int = ProjectionRunner.batchEventsDefault) {
         precondition(batchEvents > 0, "a batch holds at least one event")
         self.store = store
@@ -40,19 +45,26 @@ public final class ProjectionRunner<P: Projection>: Sendable {
         self.metrics = store.engine.metrics?.projection(String(describing: P.self))
     }
 
+    /// The failure of a runner method: the store's, or the projection's own.
+    public typealias Failure = ProjectionRunnerError<P.Failure>
+
     /// Applies every event committed before the call and not yet in the projection. Returns
-    /// how many events were applied. Stops early, between batches, when the task is cancelled.
+    /// how many events were applied.
     @discardableResult
-    public func catchUp() async throws -> Int {
+    public func catchUp() async throws(Failure) -> Int {
         let engine = store.engine
         let end = LogPosition(engine.visibleEnd.load(ordering: .acquiring))
-        var position = try await projection.checkpoint().map { $0.advanced(by: 1) } ?? .first
+        var position = try await storedCheckpoint().map { $0.advanced(by: 1) } ?? .first
         var applied = 0
-        while position < end, !Task.isCancelled {
+        while position < end {
             let (from, filter, batch) = (position, self.filter, batchEvents)
-            let (events, next) = try await BlockingExecutor.shared.run { () throws(EventStoreError) in
-                try engine.scan(from: from, end: end, filter: filter, maxEvents: batch, maxRecords: Self.scanRecordsMax)
-            }
+            let scanned: (events: [RecordedEvent], next: LogPosition)
+            do {
+                scanned = try await BlockingExecutor.shared.run { () throws(EventStoreError) in
+                    try engine.scan(from: from, end: end, filter: filter, maxEvents: batch, maxRecords: Self.scanRecordsMax)
+                }
+            } catch { throw .store(error) }
+            let (events, next) = scanned
             precondition(next > position, "a scan before the end always moves on")
             if !events.isEmpty || next >= end {
                 try await apply(events, through: LogPosition(next.rawValue - 1))
@@ -66,16 +78,25 @@ public final class ProjectionRunner<P: Projection>: Sendable {
     /// Catches up, then applies live appends as they commit, until the task is cancelled, a
     /// graceful shutdown of its `ServiceGroup` begins, or the store closes. Either way it stops
     /// between batches: the batch being applied finishes, with its checkpoint.
-    public func run() async throws {
-        try await cancelWhenGracefulShutdown { [self] in try await follow() }
+    public func run() async throws(Failure) {
+        // The shutdown helper is untyped; the outcome travels as a value through it.
+        let outcome = try? await cancelWhenGracefulShutdown { [self] () async -> Result<Void, Failure> in
+            do throws(Failure) { try await follow() } catch { return .failure(error) }
+            return .success(())
+        }
+        try (outcome ?? .success(())).get()
     }
 
-    private func follow() async throws {
+    private func follow() async throws(Failure) {
         try await catchUp()
         if Task.isCancelled { return }
-        let start = try await projection.checkpoint().map { $0.advanced(by: 1) } ?? .first
-        var events = try store.subscribe(from: .position(start), filter: filter).makeAsyncIterator()
-        while !Task.isCancelled, let batch = try await events.nextBatch(maxEvents: batchEvents) {
+        let start = try await storedCheckpoint().map { $0.advanced(by: 1) } ?? .first
+        var events: Subscription.Iterator
+        do { events = try store.subscribe(from: .position(start), filter: filter).makeAsyncIterator() } catch { throw .store(error) }
+        while !Task.isCancelled {
+            let batch: (events: [RecordedEvent], through: LogPosition)?
+            do { batch = try await events.nextBatch(maxEvents: batchEvents) } catch { throw .store(error) }
+            guard let batch else { return }
             try await apply(batch.events, through: batch.through)
         }
     }
@@ -83,16 +104,21 @@ public final class ProjectionRunner<P: Projection>: Sendable {
     /// Drops the read model and its checkpoint, then applies the whole log again. Returns how
     /// many events were applied.
     @discardableResult
-    public func rebuild() async throws -> Int {
-        try await projection.reset()
+    public func rebuild() async throws(Failure) -> Int {
+        do { try await projection.reset() } catch { throw .projection(error) }
         return try await catchUp()
     }
 
     /// The projection's checkpoint against the log's head, and so its lag.
-    public func status() async throws -> ProjectionStatus {
+    public func status() async throws(Failure) -> ProjectionStatus {
         let end = store.engine.visibleEnd.load(ordering: .acquiring)
         let head = end > LogPosition.first.rawValue ? LogPosition(end - 1) : nil
-        return ProjectionStatus(checkpoint: try await projection.checkpoint(), head: head)
+        return ProjectionStatus(checkpoint: try await storedCheckpoint(), head: head)
+    }
+
+    /// The projection's checkpoint, its failure wrapped.
+    private func storedCheckpoint() async throws(Failure) -> LogPosition? {
+        do { return try await projection.checkpoint() } catch { throw .projection(error) }
     }
 }
 

@@ -8,7 +8,7 @@ extension EventStoreReader {
     ///
     /// Consecutive changes have consecutive positions; the only gap possible is a control
     /// record of a kind this version does not know, which is skipped.
-    public func readChanges(from position: LogPosition = .first, limit: Int = .max) throws(EventStoreError) -> [StoreChange] {
+    public func readChanges(fromPosition position: LogPosition = .first, limit: Int = .max) throws(EventStoreError) -> [StoreChange] {
         try engine.followIfStale()
         let end = LogPosition(engine.visibleEnd.load(ordering: .acquiring))
         return try engine.scanChanges(from: position, end: end, maxChanges: limit).changes
@@ -16,9 +16,9 @@ extension EventStoreReader {
 }
 
 extension EventStore {
-    /// See `EventStoreReader.readChanges(from:limit:)`.
-    public func readChanges(from position: LogPosition = .first, limit: Int = .max) async throws(EventStoreError) -> [StoreChange] {
-        try reader.readChanges(from: position, limit: limit)
+    /// See ``EventStoreReader/readChanges(fromPosition:limit:)``.
+    public func readChanges(fromPosition position: LogPosition = .first, limit: Int = .max) async throws(EventStoreError) -> [StoreChange] {
+        try reader.readChanges(fromPosition: position, limit: limit)
     }
 
     /// Subscribes to events and deletions from `start`: history first, then live appends and

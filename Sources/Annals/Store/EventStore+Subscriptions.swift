@@ -19,7 +19,8 @@ extension EventStore {
 
     /// Saves `position` (the last one the consumer finished with) as the durable checkpoint
     /// `name`; `subscribe(from: .checkpoint(name))` resumes after it, even after a restart.
-    public func checkpoint(name: String, position: LogPosition) async throws(EventStoreError) {
+    /// ``checkpoint(named:)`` reads it back.
+    public func saveCheckpoint(named name: String, position: LogPosition) async throws(EventStoreError) {
         try engine.checkWritable("save a checkpoint")
         let checkpoints = self.checkpoints
         try await BlockingExecutor.shared.run { () throws(EventStoreError) in
@@ -27,7 +28,7 @@ extension EventStore {
         }
     }
 
-    /// The position saved under `name`, if any.
+    /// The position last saved under `name` by ``saveCheckpoint(named:position:)``, if any.
     public func checkpoint(named name: String) -> LogPosition? {
         checkpoints.position(named: name)
     }

@@ -10,7 +10,7 @@ public import AnnalsLog
 ///
 /// ```swift
 /// let store = try await EventStore.open(directory: "/var/lib/orders")
-/// let placed = try EventData.json(OrderPlaced(id: 17, total: 120))
+/// let placed = try EventData.json(OrderPlaced(id: 17, total: 120), type: "OrderPlaced")
 /// let result = try await store.append(to: "order-17", [placed], expectedVersion: .noStream)
 /// for try await event in try await store.subscribe(from: .start, filter: .category("order")) {
 ///     print(event.stream, event.version, event.type)

@@ -26,6 +26,8 @@ public struct EventStoreOptions: Sendable {
     /// The default subscription buffer, in events.
     public static let subscriptionBufferEventsDefault = 512
 
+    /// Options with the log's settings `log` and a subscription buffer of
+    /// `subscriptionBufferEvents`; `streamHashForTesting` replaces the stream hash, for tests only.
     public init(
         log: LogOptions = LogOptions(),
         subscriptionBufferEvents: Int = EventStoreOptions.subscriptionBufferEventsDefault,
@@ -64,5 +66,6 @@ public struct EventStoreOpenReport: Sendable, Equatable {
     /// Records read from the log on open (the active segment, plus anything after the checkpoint).
     public var recordsScanned = 0
 
+    /// A report of the log's recovery, before the stream layer adds to it.
     public init(log: RecoveryReport) { self.log = log }
 }

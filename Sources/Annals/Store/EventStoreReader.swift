@@ -12,36 +12,51 @@ import Synchronization
 public struct EventStoreReader: Sendable {
     let engine: StoreEngine
 
-    /// See `EventStore.read(stream:from:direction:limit:)`.
+    /// Events read per page by ``read(stream:asOf:)``.
+    static let asOfPageEvents = 256
+
+    /// See ``EventStore/read(stream:fromVersion:direction:limit:)``.
     public func read(
-        stream: StreamName, from version: UInt64? = nil, direction: ReadDirection = .forward, limit: Int = .max
+        stream: StreamName, fromVersion version: UInt64? = nil, direction: ReadDirection = .forward, limit: Int = .max
     ) throws(EventStoreError) -> [RecordedEvent] {
         try engine.observeRead(.stream) { () throws(EventStoreError) in
             try engine.readStream(stream, from: version, direction: direction, limit: limit)
         }
     }
 
-    /// See `EventStore.read(stream:asOf:)`.
+    /// See ``EventStore/read(stream:asOf:)``. Reads the stream forward a page at a time and
+    /// stops at the first event committed after `date`.
     public func read(stream: StreamName, asOf date: Date) throws(EventStoreError) -> [RecordedEvent] {
         try engine.observeRead(.stream) { () throws(EventStoreError) in
-            let end = try engine.firstPosition(atOrAfter: EventStore.nanoseconds(date) &+ 1)
-            let events = try engine.readStream(stream, from: nil, direction: .forward, limit: .max)
-            guard let end else { return events }
-            return events.filter { $0.position < end }
+            // The first position after `date`; none when `date` is the end of time (no `+ 1` wrap).
+            let nanoseconds = EventStore.nanoseconds(date)
+            let end = nanoseconds == .max ? nil : try engine.firstPosition(atOrAfter: nanoseconds + 1)
+            var events: [RecordedEvent] = []
+            var next: UInt64? = nil
+            while true {
+                let page = try engine.readStream(stream, from: next, direction: .forward, limit: Self.asOfPageEvents)
+                for event in page {
+                    if let end, event.position >= end { return events }
+                    events.append(event)
+                }
+                guard page.count == Self.asOfPageEvents, let last = page.last else { return events }
+                next = last.version + 1
+            }
         }
     }
 
-    /// See `EventStore.readAll(from:direction:limit:)`.
+    /// See ``EventStore/readAll(fromPosition:direction:limit:)``.
     public func readAll(
-        from position: LogPosition = .first, direction: ReadDirection = .forward, limit: Int = .max
+        fromPosition position: LogPosition? = nil, direction: ReadDirection = .forward, limit: Int = .max
     ) throws(EventStoreError) -> [RecordedEvent] {
-        try engine.observeRead(.all) { () throws(EventStoreError) in
-            try engine.readAll(from: position, direction: direction, limit: limit)
+        let start = position ?? (direction == .forward ? .first : LogPosition(UInt64.max))
+        return try engine.observeRead(.all) { () throws(EventStoreError) in
+            try engine.readAll(from: start, direction: direction, limit: limit)
         }
     }
 
-    /// See `EventStore.read(filter:from:limit:)`.
-    public func read(filter: EventFilter, from position: LogPosition = .first, limit: Int = .max) throws(EventStoreError) -> [RecordedEvent] {
+    /// See ``EventStore/read(filter:fromPosition:limit:)``.
+    public func read(filter: EventFilter, fromPosition position: LogPosition = .first, limit: Int = .max) throws(EventStoreError) -> [RecordedEvent] {
         try engine.observeRead(.filter) { () throws(EventStoreError) in
             try engine.followIfStale()
             let end = LogPosition(engine.visibleEnd.load(ordering: .acquiring))
@@ -49,7 +64,7 @@ public struct EventStoreReader: Sendable {
         }
     }
 
-    /// See `EventStore.firstPosition(atOrAfter:)`.
+    /// See ``EventStore/firstPosition(atOrAfter:)``.
     public func firstPosition(atOrAfter date: Date) throws(EventStoreError) -> LogPosition? {
         try engine.observeRead(.time) { () throws(EventStoreError) in
             try engine.firstPosition(atOrAfter: EventStore.nanoseconds(date))

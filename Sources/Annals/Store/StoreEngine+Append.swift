@@ -108,10 +108,15 @@ extension StoreEngine {
     /// some are. Caller holds `lock`.
     private func isReplay(_ ids: [EventID]) throws(EventStoreError) -> Bool {
         var stored = 0
-        for id in ids where tentative.contains(id) || position(of: id) != nil { stored += 1 }
-        if stored == 0 { return false }
+        var firstStored: EventID?
+        for id in ids where tentative.contains(id) || position(of: id) != nil {
+            stored += 1
+            firstStored = firstStored ?? id
+        }
+        guard let firstStored else { return false }
         guard stored == ids.count else {
-            throw .idempotencyConflict("\(stored) of the batch's \(ids.count) event ids are stored already; a retried batch must be identical")
+            throw .idempotencyConflict(.init("\(stored) of the batch's \(ids.count) event ids are stored already; a retried batch must be identical",
+                                             eventID: UUID(firstStored)))
         }
         return true
     }
@@ -178,15 +183,15 @@ extension StoreEngine {
         ids.reserveCapacity(requests.reduce(0) { $0 + $1.events.count })
         for request in requests {
             try request.stream.validate()
-            guard !request.events.isEmpty else { throw .invalidArgument("an append to \(request.stream) needs at least one event") }
+            guard !request.events.isEmpty else { throw .invalidArgument(.init("an append needs at least one event for each stream it names", stream: request.stream)) }
             for event in request.events {
-                guard event.type.utf8.count <= 1024 else { throw .invalidArgument("event type \(event.type.prefix(40))… exceeds 1024 bytes") }
+                guard event.type.utf8.count <= 1024 else { throw .invalidArgument(.init("event type \(event.type.prefix(40))… exceeds 1024 bytes", stream: request.stream, eventID: event.id)) }
                 ids.append(event.id.eventID)
             }
         }
         if ids.count > 1 && Set(ids).count != ids.count {
             let duplicate = Dictionary(grouping: ids, by: { $0 }).first { $0.value.count > 1 }!.key
-            throw .invalidArgument("event id \(duplicate) appears twice in one append")
+            throw .invalidArgument(.init("an event id appears twice in one append", eventID: UUID(duplicate)))
         }
         return ids
     }
@@ -200,7 +205,7 @@ extension StoreEngine {
             var found: [LogPosition] = []
             for id in ids {
                 guard let position = position(of: id) else {
-                    throw .idempotencyConflict("event \(UUID(id)) was being appended by a batch that failed; send the batch again")
+                    throw .idempotencyConflict(.init("the event was being appended by a batch that failed; send the batch again", eventID: UUID(id)))
                 }
                 found.append(position)
             }
@@ -222,10 +227,10 @@ extension StoreEngine {
                     throw .storage(LogError(.corruption, "the id index points event \(event.id) at position \(position), which holds another record"))
                 }
                 guard record.stream == request.stream.rawValue else {
-                    throw .idempotencyConflict("event \(event.id) is stored in stream \(record.stream), not \(request.stream)")
+                    throw .idempotencyConflict(.init("the event is stored in stream \(record.stream), not in this one", stream: request.stream, eventID: event.id, position: position))
                 }
                 events.append(AppendedEvent(stream: request.stream, position: position,
-                                            streamVersion: record.streamVersion, timestamp: record.timestamp))
+                                            streamVersion: record.streamVersion, timestampNanoseconds: record.timestamp))
             }
         }
         return MultiAppendResult(events: events, isReplay: true)

@@ -1,6 +1,7 @@
 import AnnalsLog
 /// A stream's state as the store knows it without reading the stream.
 public struct StreamInfo: Sendable, Equatable {
+    /// Whether the stream can be read and written.
     public enum State: String, Sendable, Equatable {
         /// Readable (possibly revived after a soft delete).
         case live
@@ -10,7 +11,9 @@ public struct StreamInfo: Sendable, Equatable {
         case tombstoned
     }
 
+    /// The stream's name.
     public var stream: StreamName
+    /// Whether it is live, soft-deleted or hard-deleted.
     public var state: State
     /// The last readable version, or nil when nothing is readable.
     public var version: UInt64?

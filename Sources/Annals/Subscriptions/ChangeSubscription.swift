@@ -10,16 +10,20 @@ import Synchronization
 /// signal, so delivery has no gap and no duplicate. It holds at most
 /// `EventStoreOptions.subscriptionBufferEvents` changes.
 public struct ChangeSubscription: AsyncSequence, Sendable {
+    /// Each element is one event or deletion, in position order.
     public typealias Element = StoreChange
+    /// Iteration fails only when the store does (a closed store ends it instead).
     public typealias Failure = EventStoreError
 
     let engine: StoreEngine
     let start: LogPosition
 
+    /// An iterator from the subscription's start.
     public func makeAsyncIterator() -> Iterator {
         Iterator(engine: engine, cursor: start)
     }
 
+    /// Reads the log from the subscription's cursor, and waits for commits when it reaches the head.
     public struct Iterator: AsyncIteratorProtocol {
         let engine: StoreEngine
         /// Every change before this position was delivered or is in `buffer`.
@@ -27,10 +31,12 @@ public struct ChangeSubscription: AsyncSequence, Sendable {
         var buffer: [StoreChange] = []
         var index = 0
 
+        /// The next change, waiting for one to be committed; nil once the task is cancelled or the store closes.
         public mutating func next() async throws(EventStoreError) -> StoreChange? {
             try await next(isolation: nil)
         }
 
+        /// The next change, waiting for one to be committed; nil once the task is cancelled or the store closes.
         public mutating func next(isolation actor: isolated (any Actor)?) async throws(EventStoreError) -> StoreChange? {
             while true {
                 if index < buffer.count {

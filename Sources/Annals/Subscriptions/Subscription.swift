@@ -21,7 +21,9 @@ public enum SubscriptionStart: Sendable, Hashable {
 /// through it. It holds at most `EventStoreOptions.subscriptionBufferEvents` events; a consumer
 /// that falls behind costs no memory and never slows a writer, it simply reads on from the log.
 public struct Subscription: AsyncSequence, Sendable {
+    /// Each element is one event, in position order.
     public typealias Element = RecordedEvent
+    /// Iteration fails only when the store does (a closed store ends it instead).
     public typealias Failure = EventStoreError
 
     /// Records scanned per read when few match the filter, so one read never runs long.
@@ -29,12 +31,15 @@ public struct Subscription: AsyncSequence, Sendable {
 
     let engine: StoreEngine
     let start: LogPosition
+    /// The events the subscription delivers.
     public let filter: EventFilter
 
+    /// An iterator from the subscription's start.
     public func makeAsyncIterator() -> Iterator {
         Iterator(engine: engine, cursor: start, filter: filter)
     }
 
+    /// Reads the log from the subscription's cursor, and waits for commits when it reaches the head.
     public struct Iterator: AsyncIteratorProtocol {
         let engine: StoreEngine
         /// Every matching event before this position was delivered or is in `buffer`.
@@ -43,10 +48,12 @@ public struct Subscription: AsyncSequence, Sendable {
         var buffer: [RecordedEvent] = []
         var index = 0
 
+        /// The next event, waiting for one to be committed; nil once the task is cancelled or the store closes.
         public mutating func next() async throws(EventStoreError) -> RecordedEvent? {
             try await next(isolation: nil)
         }
 
+        /// The next event, waiting for one to be committed; nil once the task is cancelled or the store closes.
         public mutating func next(isolation actor: isolated (any Actor)?) async throws(EventStoreError) -> RecordedEvent? {
             while true {
                 if index < buffer.count {

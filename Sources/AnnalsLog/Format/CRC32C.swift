@@ -9,6 +9,7 @@ public enum CRC32C {
         return annals_crc32c(seed, base, bytes.count)
     }
 
+    /// The CRC32C of `bytes`.
     public static func checksum(_ bytes: [UInt8]) -> UInt32 {
         bytes.withUnsafeBytes { checksum($0) }
     }

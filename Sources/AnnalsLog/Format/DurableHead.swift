@@ -22,10 +22,14 @@ public struct DurableHead: Equatable, Sendable {
     public var sequence: UInt64
     /// Tells one writer's publications from the next one's.
     public var writerID: UInt64
+    /// The position after the last durable record: readers see everything before it.
     public var durableNext: LogPosition
+    /// The base position of the active segment.
     public var activeBase: LogPosition
+    /// The byte offset in the active segment where its durable data ends.
     public var activeDurableEnd: UInt64
 
+    /// A head with these fields, as the writer publishes it.
     public init(sequence: UInt64, writerID: UInt64, durableNext: LogPosition, activeBase: LogPosition, activeDurableEnd: UInt64) {
         self.sequence = sequence
         self.writerID = writerID

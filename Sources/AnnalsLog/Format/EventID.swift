@@ -3,13 +3,16 @@
 public struct EventID: Hashable, Sendable, CustomStringConvertible {
     /// Bytes 0-7 and 8-15 of the id, each read big-endian so the order matches the UUID text.
     public var high: UInt64
+    /// Bytes 8-15 of the id, read big-endian.
     public var low: UInt64
 
+    /// The id whose bytes 0-7 are `high` and 8-15 are `low`, both big-endian.
     public init(high: UInt64, low: UInt64) {
         self.high = high
         self.low = low
     }
 
+    /// The all-zero id, for records that have no event id of their own.
     public static let zero = EventID(high: 0, low: 0)
 
     /// The 16 bytes in storage order.

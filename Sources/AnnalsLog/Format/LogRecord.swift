@@ -1,18 +1,25 @@
 /// A record to append: everything but the position and, optionally, the timestamp,
 /// which the log assigns when the record commits.
 public struct LogEntry: Sendable, Equatable {
+    /// The stream name: 1 to 1,024 bytes of UTF-8.
     public var stream: String
+    /// The event type: at most 1,024 bytes of UTF-8.
     public var eventType: String
+    /// The record's version in its stream, chosen by the layer above.
     public var streamVersion: UInt64
+    /// The event's id, chosen by the layer above (``EventID/zero`` for none).
     public var eventID: EventID
     /// Nanoseconds since 1970-01-01 UTC. `nil` means "now". The log stores
     /// `max(timestamp, previous record's timestamp)` so time never runs backwards in the log.
     public var timestamp: Int64?
     /// Bits 8-15 are free for the layer above; bits 0-7 belong to the log and must be zero here.
     public var flags: UInt16
+    /// Opaque metadata bytes.
     public var metadata: [UInt8]
+    /// Opaque payload bytes.
     public var payload: [UInt8]
 
+    /// An entry with these fields; the log adds the position and, when `timestamp` is nil, the time.
     public init(
         stream: String, eventType: String, streamVersion: UInt64 = 0, eventID: EventID = .zero,
         timestamp: Int64? = nil, flags: UInt16 = 0, metadata: [UInt8] = [], payload: [UInt8]
@@ -39,16 +46,26 @@ public struct LogEntry: Sendable, Equatable {
 
 /// A committed record, as read back from the log.
 public struct LogRecord: Sendable, Equatable {
+    /// The record's position in the log.
     public var position: LogPosition
+    /// The commit time the log recorded, in nanoseconds since 1970-01-01 UTC.
     public var timestamp: Int64
+    /// The record's version in its stream.
     public var streamVersion: UInt64
+    /// The event's id.
     public var eventID: EventID
+    /// The record's flag bits: bits 0-7 the log's own, bits 8-15 the layer above's.
     public var flags: UInt16
+    /// The stream name.
     public var stream: String
+    /// The event type.
     public var eventType: String
+    /// The metadata bytes.
     public var metadata: [UInt8]
+    /// The payload bytes.
     public var payload: [UInt8]
 
+    /// A record with these fields, as the log reads it back.
     public init(
         position: LogPosition, timestamp: Int64, streamVersion: UInt64, eventID: EventID, flags: UInt16,
         stream: String, eventType: String, metadata: [UInt8], payload: [UInt8]

@@ -1,9 +1,16 @@
 /// A record's logical place in the log: gapless, starting at 1 (FORMAT.md §1).
 /// Kept apart from `FileOffset` by type, so a position can never be used as a byte offset.
-public struct LogPosition: RawRepresentable, Hashable, Comparable, Sendable, CustomStringConvertible {
+///
+/// Positions are `Strideable` with an `Int` stride, so a `ClosedRange<LogPosition>` (the
+/// positions of an append) is a collection: `result.positions.count` counts its records, and
+/// `for position in result.positions` visits each one.
+public struct LogPosition: RawRepresentable, Hashable, Comparable, Strideable, Sendable, CustomStringConvertible {
+    /// The position as a number: 1 for the first record.
     public var rawValue: UInt64
 
+    /// The position whose number is `rawValue`.
     public init(rawValue: UInt64) { self.rawValue = rawValue }
+    /// The position whose number is `rawValue`.
     public init(_ rawValue: UInt64) { self.rawValue = rawValue }
 
     /// The position of the first record a store ever holds.
@@ -11,10 +18,24 @@ public struct LogPosition: RawRepresentable, Hashable, Comparable, Sendable, Cus
     /// "Before the first record": never names a record.
     public static let beforeFirst = LogPosition(0)
 
+    /// Orders positions by their number: the log's order.
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
+    /// The position's number in decimal.
     public var description: String { String(rawValue) }
 
+    /// The position `count` records later.
     public func advanced(by count: UInt64) -> LogPosition { LogPosition(rawValue + count) }
+
+    /// The position `count` records later (earlier when negative). Traps below 0 or past
+    /// `UInt64.max`, which no log reaches.
+    public func advanced(by count: Int) -> LogPosition {
+        count >= 0 ? LogPosition(rawValue + UInt64(count)) : LogPosition(rawValue - UInt64(count.magnitude))
+    }
+
+    /// How many records lie from `self` to `other` (negative when `other` is earlier).
+    public func distance(to other: LogPosition) -> Int {
+        other.rawValue >= rawValue ? Int(other.rawValue - rawValue) : -Int(rawValue - other.rawValue)
+    }
 }
 
 /// A physical byte offset inside one file.

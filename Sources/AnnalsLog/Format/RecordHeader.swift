@@ -20,11 +20,17 @@ enum RecordHeaderLayout {
 public struct RecordView {
     let bytes: UnsafeRawBufferPointer  // exactly `length` bytes: header + body
 
+    /// The record's position in the log.
     public var position: LogPosition { LogPosition(bytes.loadLE(at: RecordHeaderLayout.position, as: UInt64.self)) }
+    /// The commit time, in nanoseconds since 1970-01-01 UTC.
     public var timestamp: Int64 { bytes.loadLE(at: RecordHeaderLayout.timestamp, as: Int64.self) }
+    /// The record's version in its stream.
     public var streamVersion: UInt64 { bytes.loadLE(at: RecordHeaderLayout.streamVersion, as: UInt64.self) }
+    /// The event's id.
     public var eventID: EventID { EventID.load(from: bytes, at: RecordHeaderLayout.eventID) }
+    /// The record's flag bits (see ``LogRecord/flags``).
     public var flags: UInt16 { bytes.loadLE(at: RecordHeaderLayout.flags, as: UInt16.self) }
+    /// True when this record closes the append batch it was written in.
     public var endsBatch: Bool { flags & Format.recordFlagBatchEnd != 0 }
     /// Header plus body, before padding.
     public var length: Int { bytes.count }
@@ -34,20 +40,26 @@ public struct RecordView {
     var metadataLength: Int { Int(bytes.loadLE(at: RecordHeaderLayout.metadataLength, as: UInt32.self)) }
     var payloadLength: Int { Int(bytes.loadLE(at: RecordHeaderLayout.payloadLength, as: UInt32.self)) }
 
+    /// The stream name's UTF-8 bytes, inside the caller's buffer.
     public var streamBytes: UnsafeRawBufferPointer {
         slice(RecordHeaderLayout.size, streamLength)
     }
+    /// The event type's UTF-8 bytes, inside the caller's buffer.
     public var eventTypeBytes: UnsafeRawBufferPointer {
         slice(RecordHeaderLayout.size + streamLength, eventTypeLength)
     }
+    /// The metadata bytes, inside the caller's buffer.
     public var metadataBytes: UnsafeRawBufferPointer {
         slice(RecordHeaderLayout.size + streamLength + eventTypeLength, metadataLength)
     }
+    /// The payload bytes, inside the caller's buffer.
     public var payloadBytes: UnsafeRawBufferPointer {
         slice(RecordHeaderLayout.size + streamLength + eventTypeLength + metadataLength, payloadLength)
     }
 
+    /// The stream name, copied out.
     public var stream: String { String(decoding: streamBytes, as: UTF8.self) }
+    /// The event type, copied out.
     public var eventType: String { String(decoding: eventTypeBytes, as: UTF8.self) }
 
     /// Copies the record out of the buffer.

@@ -2,9 +2,11 @@
 /// last reference goes, so a reader holding one can never touch unmapped memory.
 public final class MappedRegion: @unchecked Sendable {
     // Immutable after init; the mapping is read-only, so sharing across threads is safe.
+    /// The mapped bytes, valid until the region is released.
     public let bytes: UnsafeRawBufferPointer
     private let release: @Sendable (UnsafeRawBufferPointer) -> Void
 
+    /// A region over `bytes` that calls `release` once, when it is deinitialized.
     public init(bytes: UnsafeRawBufferPointer, release: @escaping @Sendable (UnsafeRawBufferPointer) -> Void) {
         self.bytes = bytes
         self.release = release

@@ -7,6 +7,7 @@ import SystemPackage
 
 /// The real file system: pread, pwrite, fdatasync, fsync on directories, flock and mmap.
 public struct PosixFileSystem: StorageFileSystem {
+    /// The real file system.
     public init() {}
 
     public func open(_ path: String, writable: Bool) throws(LogError) -> any StorageFile {
@@ -25,6 +26,7 @@ public struct PosixFileSystem: StorageFileSystem {
         return PosixFile(path: path, descriptor: fd)
     }
 
+    /// Deletes the file at `path`.
     public func remove(_ path: String) throws(LogError) {
         guard unlink(path) == 0 else { throw posixError(path, "unlink") }
     }
@@ -62,6 +64,7 @@ public struct PosixFileSystem: StorageFileSystem {
         }
     }
 
+    /// True when something exists at `path`.
     public func exists(_ path: String) -> Bool {
         access(path, F_OK) == 0
     }

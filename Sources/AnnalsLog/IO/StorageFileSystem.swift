@@ -6,6 +6,7 @@ public protocol StorageFileSystem: Sendable {
     func open(_ path: String, writable: Bool) throws(LogError) -> any StorageFile
     /// Creates a new, empty file for reading and writing; fails if it exists.
     func create(_ path: String) throws(LogError) -> any StorageFile
+    /// Deletes the file at `path`; fails with `.notFound` if there is none.
     func remove(_ path: String) throws(LogError)
     /// Atomically replaces `destination` with `source`.
     func rename(_ source: String, to destination: String) throws(LogError)
@@ -15,6 +16,7 @@ public protocol StorageFileSystem: Sendable {
     func list(_ directory: String) throws(LogError) -> [String]
     /// Creates `directory` and any missing parents.
     func createDirectory(_ directory: String) throws(LogError)
+    /// True when a file or directory exists at `path`.
     func exists(_ path: String) -> Bool
     /// Takes an exclusive, non-blocking lock on `path` (created if missing), held until the
     /// returned lock is released or the process exits. Fails with `.conflict` if held elsewhere.
@@ -23,6 +25,7 @@ public protocol StorageFileSystem: Sendable {
 
 /// An open file. Offsets are absolute; there is no file cursor to share between threads.
 public protocol StorageFile: AnyObject, Sendable {
+    /// The path the file was opened or created at.
     var path: String { get }
     /// Reads up to `buffer.count` bytes at `offset` and returns how many it read. It may return
     /// fewer than asked before the end of the file (a short read); 0 means end of file.
@@ -32,14 +35,19 @@ public protocol StorageFile: AnyObject, Sendable {
     func write(at offset: UInt64, _ bytes: UnsafeRawBufferPointer) throws(LogError)
     /// fdatasync: the file's data (and the size needed to read it) reach stable storage.
     func sync() throws(LogError)
+    /// The file's size in bytes.
     func size() throws(LogError) -> UInt64
+    /// Cuts the file to `size` bytes (or extends it with zeros).
     func truncate(to size: UInt64) throws(LogError)
     /// Maps the first `length` bytes read-only. The file must not shrink below `length` while mapped.
     func map(length: Int) throws(LogError) -> MappedRegion
+    /// Closes the file; no call may follow.
     func close()
 }
 
+/// An exclusive lock on a store's `LOCK` file, held until released.
 public protocol StorageLock: AnyObject, Sendable {
+    /// Releases the lock.
     func release()
 }
 

@@ -1,10 +1,12 @@
 /// Where an appended batch went: its positions (consecutive) and the timestamp the log gave
 /// each record (the later of the entry's own and the previous record's, so never decreasing).
 public struct AppendedBatch: Sendable, Equatable {
+    /// The batch's positions, consecutive, one per record.
     public var positions: ClosedRange<LogPosition>
     /// One per record, in position order.
     public var timestamps: [Int64]
 
+    /// A batch at `positions`, with one timestamp per position.
     public init(positions: ClosedRange<LogPosition>, timestamps: [Int64]) {
         precondition(UInt64(timestamps.count) == positions.upperBound.rawValue - positions.lowerBound.rawValue + 1,
                      "one timestamp per position")
@@ -12,6 +14,7 @@ public struct AppendedBatch: Sendable, Equatable {
         self.timestamps = timestamps
     }
 
+    /// How many records the batch holds.
     public var count: Int { timestamps.count }
 }
 

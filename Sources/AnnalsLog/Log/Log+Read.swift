@@ -2,7 +2,9 @@ import Synchronization
 
 /// Which way a read walks the log.
 public enum ReadDirection: Sendable {
+    /// Oldest first: increasing positions or versions.
     case forward
+    /// Newest first: decreasing positions or versions.
     case backward
 }
 

@@ -10,8 +10,11 @@ import Synchronization
 /// Opened `.readOnly`, a log takes no lock and writes nothing: it reads what the writer (in
 /// any process) has made durable, as published in the `HEAD` file, and `refresh()` catches up.
 public final class Log: @unchecked Sendable {
+    /// The store's directory.
     public let directory: String
+    /// The options the log was opened with.
     public let options: LogOptions
+    /// Whether this log was opened for writing or read-only beside a writer.
     public let mode: OpenMode
     /// What opening the store found and repaired.
     public let recoveryReport: RecoveryReport

@@ -1,6 +1,7 @@
 /// The one error type of the storage core. Every failure carries a code a caller can switch on,
 /// a message a person can act on, and, where a file is involved, the file and byte offset.
 public struct LogError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The kind of failure, one word a caller can switch on.
     public enum Code: String, Sendable, Equatable {
         /// Bytes on disk failed a checksum or broke a format rule.
         case corruption
@@ -18,7 +19,9 @@ public struct LogError: Error, Sendable, Equatable, CustomStringConvertible {
         case readOnly
     }
 
+    /// The kind of failure.
     public var code: Code
+    /// What went wrong, in words a person can act on.
     public var message: String
     /// The file involved, as a name inside the store's directory (or a full path outside it).
     public var file: String?
@@ -27,6 +30,7 @@ public struct LogError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The operating system's error number, for `.io`.
     public var errno: Int32?
 
+    /// An error of kind `code` saying `message`, with the file, offset and errno where known.
     public init(_ code: Code, _ message: String, file: String? = nil, offset: UInt64? = nil, errno: Int32? = nil) {
         self.code = code
         self.message = message
@@ -35,6 +39,7 @@ public struct LogError: Error, Sendable, Equatable, CustomStringConvertible {
         self.errno = errno
     }
 
+    /// The code, the message, then the file, offset and errno where known.
     public var description: String {
         var text = "\(code.rawValue): \(message)"
         if let file { text += " [file \(file)" + (offset.map { " offset \($0)" } ?? "") + "]" }

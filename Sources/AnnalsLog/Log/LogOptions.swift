@@ -13,6 +13,7 @@ public enum Durability: Sendable, Equatable, CustomStringConvertible {
     /// kill -9 loses nothing acknowledged; power loss can lose everything in the active segment.
     case none
 
+    /// The policy as written in Swift, such as `interval(5 ms)`.
     public var description: String {
         switch self {
         case .always: "always"
@@ -35,6 +36,7 @@ public enum SealingMode: Sendable, Equatable {
 
 /// How a log is opened.
 public struct LogOptions: Sendable {
+    /// When an append is acknowledged (default `.always`).
     public var durability: Durability
     /// A segment rolls when the next batch would take it past this many bytes. Applies to
     /// segments created from now on; an existing active segment keeps the size it was made with.
@@ -63,6 +65,7 @@ public struct LogOptions: Sendable {
     /// `[("store", "orders")]` when a process opens several stores.
     public var metricsDimensions: [(String, String)] = []
 
+    /// Options with these settings; each defaults to its documented default.
     public init(
         durability: Durability = .always,
         segmentBytes: Int = LogOptions.segmentBytesDefault,
@@ -87,14 +90,20 @@ public struct LogOptions: Sendable {
 
     /// The smallest, largest and default segment sizes, in bytes.
     public static let segmentBytesMin = Format.segmentBytesMin
+    /// The largest segment size: 1 GiB.
     public static let segmentBytesMax = Format.segmentBytesMax
+    /// The default segment size: 64 MiB.
     public static let segmentBytesDefault = Format.segmentBytesDefault
     /// The largest record, header included.
     public static let recordBytesMax = Format.recordBytesMax
+    /// The default uncompressed size of a sealed block: 256 KiB.
     public static let blockBytesDefault = Format.sealedBlockBytesDefault
+    /// The default size of the decompressed-block cache: 64 MiB.
     public static let blockCacheBytesDefault = 64 * 1024 * 1024
+    /// The default LZ4 level for sealing.
     public static let sealCompressionLevelDefault = Format.sealedCompressionLevelDefault
 
+    /// The wall clock, in nanoseconds since 1970-01-01 UTC.
     public static let systemClock: @Sendable () -> Int64 = {
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)

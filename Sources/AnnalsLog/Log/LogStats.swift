@@ -1,10 +1,12 @@
 /// Sizes and ranges of a store, for `annals stats` and monitoring.
 public struct LogStats: Sendable, Equatable {
+    /// One segment file and its sizes.
     public struct SegmentInfo: Sendable, Equatable {
         /// The segment's file name.
         public var file: String
         /// "active" for the segment taking appends, "raw" for a full one, "sealed" for a sealed one.
         public var state: String
+        /// The position of the segment's first record.
         public var firstPosition: LogPosition
         /// Records in the segment.
         public var records: UInt64
@@ -16,16 +18,23 @@ public struct LogStats: Sendable, Equatable {
         public var indexBytes: UInt64
     }
 
+    /// The store's directory.
     public var directory: String
+    /// Every segment, in log order.
     public var segments: [SegmentInfo]
     /// The first and last committed positions, nil for an empty store.
     public var firstPosition: LogPosition?
+    /// The last committed position, nil for an empty store.
     public var lastPosition: LogPosition?
+    /// Records in every segment.
     public var records: UInt64 { segments.reduce(0) { $0 + $1.records } }
+    /// Bytes of every segment file.
     public var bytes: UInt64 { segments.reduce(0) { $0 + $1.bytes } }
+    /// Bytes of every position index file.
     public var indexBytes: UInt64 { segments.reduce(0) { $0 + $1.indexBytes } }
     /// Bytes of sealed segment files, and what their records take uncompressed.
     public var sealedBytes: UInt64 { segments.filter { $0.state == "sealed" }.reduce(0) { $0 + $1.bytes } }
+    /// Bytes the records of sealed segments take uncompressed.
     public var sealedRecordBytes: UInt64 { segments.filter { $0.state == "sealed" }.reduce(0) { $0 + $1.recordBytes } }
     /// Bytes of raw (active or not yet sealed) segment files.
     public var rawBytes: UInt64 { segments.filter { $0.state != "sealed" }.reduce(0) { $0 + $1.bytes } }
@@ -36,6 +45,7 @@ public struct LogStats: Sendable, Equatable {
 }
 
 extension Log {
+    /// Segments, records, bytes and positions, read from the files' headers and indexes.
     public func stats() throws(LogError) -> LogStats {
         try checkReadable()
         let table = segmentSnapshot

@@ -24,6 +24,7 @@ public struct RecoveryReport: Sendable, Equatable {
     /// The position the next append gets.
     public var nextPosition = LogPosition.first
 
+    /// An empty report, before recovery.
     public init() {}
 
     /// True when recovery changed nothing on disk.

@@ -4,10 +4,13 @@ import Synchronization
 public struct SealReport: Sendable, Equatable {
     /// The sealed segment's first position.
     public var base: LogPosition
+    /// The sealed file's name.
     public var fileName: String
+    /// Records in the segment.
     public var records: UInt64
     /// Bytes of the raw segment file it replaced.
     public var rawFileBytes: UInt64
+    /// Bytes of the sealed file.
     public var sealedFileBytes: UInt64
 }
 
