@@ -12,8 +12,8 @@ public func fuzzCheckpointFile(_ data: UnsafePointer<UInt8>?, _ size: Int) -> In
     guard let data, size > 0 else { return 0 }
     var bytes = Array(UnsafeBufferPointer(start: data + 1, count: size - 1))
     if data[0] & 1 == 1 {
-        ChecksumRepair.patch(&bytes, covering: CheckpointStore.headerBytes..<bytes.count, at: 8)
-        ChecksumRepair.patch(&bytes, covering: 0..<12, at: 12)
+        ChecksumRepair.patch(&bytes, from: CheckpointStore.headerBytes, at: 8)
+        ChecksumRepair.patch(&bytes, from: 0, to: 12, at: 12)
     }
     let decoded = CheckpointStore.decode(bytes)
     let fs = FuzzStore.fileSystem(with: [CheckpointStore.fileName: bytes])

@@ -17,8 +17,8 @@ public func fuzzDerivedIndex(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int3
     var end = LogPosition(100)
     var hashKind: UInt8 = kind == .stream ? StreamHash.standard.kind : 0
     if mode & 4 != 0 {
-        ChecksumRepair.patch(&bytes, covering: DerivedIndexFile.headerBytes..<bytes.count, at: 40)
-        ChecksumRepair.patch(&bytes, covering: 0..<DerivedIndexFile.headerChecksumOffset, at: DerivedIndexFile.headerChecksumOffset)
+        ChecksumRepair.patch(&bytes, from: DerivedIndexFile.headerBytes, at: 40)
+        ChecksumRepair.patch(&bytes, from: 0, to: DerivedIndexFile.headerChecksumOffset, at: DerivedIndexFile.headerChecksumOffset)
         base = LogPosition(ChecksumRepair.load(bytes, at: 8, as: UInt64.self) ?? 1)
         end = LogPosition(ChecksumRepair.load(bytes, at: 16, as: UInt64.self) ?? 100)
         hashKind = ChecksumRepair.load(bytes, at: 6, as: UInt8.self) ?? hashKind

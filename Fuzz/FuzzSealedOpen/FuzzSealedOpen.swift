@@ -26,22 +26,22 @@ public func fuzzSealedOpen(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 
 /// Rewrites the checksums and size fields `mode` names, wherever they fit in `bytes`.
 func repair(_ bytes: inout [UInt8], mode: UInt8) {
     let count = bytes.count
-    if mode & 1 != 0 { ChecksumRepair.patch(&bytes, covering: 0..<60, at: 60) }
+    if mode & 1 != 0 { ChecksumRepair.patch(&bytes, from: 0, to: 60, at: 60) }
     guard count >= 64 + 128 + 32 else { return }
     let trailer = count - 32
     let footer = trailer - 128
     if mode & 2 != 0 {
         ChecksumRepair.store(UInt64(footer), into: &bytes, at: trailer + 8)
         ChecksumRepair.store(UInt64(count), into: &bytes, at: trailer + 16)
-        ChecksumRepair.patch(&bytes, covering: trailer..<(trailer + 28), at: trailer + 28)
+        ChecksumRepair.patch(&bytes, from: trailer, to: trailer + 28, at: trailer + 28)
     }
     if mode & 4 != 0 {
         let indexOffset = ChecksumRepair.load(bytes, at: footer + 72, as: UInt64.self) ?? 0
         let blockCount = ChecksumRepair.load(bytes, at: footer + 80, as: UInt32.self) ?? 0
         let indexEnd = indexOffset &+ UInt64(blockCount) &* 32
         if indexOffset <= UInt64(footer), indexEnd >= indexOffset, indexEnd <= UInt64(footer) {
-            ChecksumRepair.patch(&bytes, covering: Int(indexOffset)..<Int(indexEnd), at: footer + 84)
+            ChecksumRepair.patch(&bytes, from: Int(indexOffset), to: Int(indexEnd), at: footer + 84)
         }
-        ChecksumRepair.patch(&bytes, covering: footer..<(footer + 124), at: footer + 124)
+        ChecksumRepair.patch(&bytes, from: footer, to: footer + 124, at: footer + 124)
     }
 }

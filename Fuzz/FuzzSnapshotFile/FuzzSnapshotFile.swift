@@ -12,8 +12,8 @@ public func fuzzSnapshotFile(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int3
     var bytes = Array(UnsafeBufferPointer(start: data + 1, count: size - 1))
     if data[0] & 1 == 1 {
         ChecksumRepair.store(UInt32(max(0, bytes.count - SnapshotFile.headerBytes)), into: &bytes, at: 12)
-        ChecksumRepair.patch(&bytes, covering: SnapshotFile.headerBytes..<bytes.count, at: 16)
-        ChecksumRepair.patch(&bytes, covering: 0..<20, at: 20)
+        ChecksumRepair.patch(&bytes, from: SnapshotFile.headerBytes, at: 16)
+        ChecksumRepair.patch(&bytes, from: 0, to: 20, at: 20)
     }
     guard let decoded = SnapshotFile.decode(bytes) else { return 0 }
     FuzzStore.require(decoded.entries.count <= SnapshotFile.entriesMax, "\(decoded.entries.count) entries decoded")

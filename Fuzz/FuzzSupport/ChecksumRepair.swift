@@ -5,10 +5,12 @@ import AnnalsLog
 /// see no input at all. Targets take the first input byte as a mode and repair only in some modes,
 /// so the checksum checks themselves are fuzzed too.
 public enum ChecksumRepair {
-    /// Stores the CRC32C of `bytes[covered]` little-endian at `offset`, when both lie inside.
-    public static func patch(_ bytes: inout [UInt8], covering covered: Range<Int>, at offset: Int) {
-        guard covered.lowerBound >= 0, covered.upperBound <= bytes.count, offset >= 0, offset + 4 <= bytes.count else { return }
-        let crc = bytes.withUnsafeBytes { CRC32C.checksum(UnsafeRawBufferPointer(rebasing: $0[covered])) }
+    /// Stores the CRC32C of `bytes[start..<end]` (to the end when `end` is nil) little-endian at
+    /// `offset`, when both lie inside; a file too short for them is left alone.
+    public static func patch(_ bytes: inout [UInt8], from start: Int, to end: Int? = nil, at offset: Int) {
+        let end = end ?? bytes.count
+        guard start >= 0, start <= end, end <= bytes.count, offset >= 0, offset + 4 <= bytes.count else { return }
+        let crc = bytes.withUnsafeBytes { CRC32C.checksum(UnsafeRawBufferPointer(rebasing: $0[start..<end])) }
         store(crc, into: &bytes, at: offset)
     }
 
