@@ -189,6 +189,13 @@ let package = Package(
             path: "Fuzz/FuzzEventLine",
             swiftSettings: strictSwift
         ),
+        // The projection kill -9 test's child: a SQLite projection catching up in its own process.
+        .executableTarget(
+            name: "annals-projection-child",
+            dependencies: ["Annals", "AnnalsLog", "AnnalsSQLite", .product(name: "GRDB", package: "GRDB.swift")],
+            path: "Tests/ProjectionChild",
+            swiftSettings: strictSwift
+        ),
         .testTarget(
             name: "AnnalsTests",
             dependencies: ["Annals", "AnnalsLog", "AnnalsTestSupport", .product(name: "Logging", package: "swift-log")],
