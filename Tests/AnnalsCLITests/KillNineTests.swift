@@ -99,13 +99,16 @@ let killNineMinutesLimit: UInt64 = {
 }()
 
 /// kill -9 of chained `annals append --stream S --expected-version N` writers, each resuming
-/// from the last acknowledgement (issue 15 §4). `ANNALS_CHAIN_KILLS` sets the kills per seed.
+/// from the last acknowledgement (issue 15 §4). `ANNALS_CHAIN_KILLS` sets the kills per seed,
+/// `ANNALS_CHAIN_SEED` runs one seed.
 @Suite(.serialized, .timeLimit(.minutes(killNineMinutesLimit))) struct ExpectedVersionChainKillTests {
     static let kills = ProcessInfo.processInfo.environment["ANNALS_CHAIN_KILLS"].flatMap(Int.init) ?? 12
 
     /// Proves resuming from the last acknowledgement never leaves a version gap or a duplicate:
     /// after every kill the stream is exactly the events sent, in order, from version 0.
-    @Test(arguments: [UInt64(1), 2])
+    static let seeds: [UInt64] = ProcessInfo.processInfo.environment["ANNALS_CHAIN_SEED"].flatMap(UInt64.init).map { [$0] } ?? [1, 2]
+
+    @Test(arguments: seeds)
     func resumingFromTheLastAcknowledgementNeverGapsOrDuplicates(seed: UInt64) throws {
         let dir = TemporaryDirectory("annals-chain")
         let harness = ExpectedVersionChainHarness(directory: dir.path, seed: seed)

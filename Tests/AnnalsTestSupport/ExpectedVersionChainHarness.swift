@@ -76,7 +76,8 @@ public final class ExpectedVersionChainHarness {
             guard wait else { return true }
             let target = order.count
             if !Deadline.wait(seconds: 30, until: { ackCount() >= target || !process.isRunning }) || ackCount() < target {
-                problems.append("the child \(process.isRunning ? "hung" : "stopped") before acknowledging \(target) events (\(ackCount()))")
+                problems.append("the child \(process.isRunning ? "hung" : "stopped") before acknowledging \(target) events (\(ackCount()))"
+                                + (process.isRunning ? "; its threads: " + Self.threadStates(process.processIdentifier) : ""))
                 return false
             }
             return true
@@ -113,6 +114,18 @@ public final class ExpectedVersionChainHarness {
         let events = bursts[..<keep].reduce(0) { $0 + $1.count }
         for entry in acknowledged[events...] { forgotten[entry.id] = entry.position }
         acknowledged.removeSubrange(events...)
+    }
+
+    /// Each thread's name, state and kernel wait channel, from /proc: what a hung child was doing.
+    static func threadStates(_ pid: Int32) -> String {
+        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
+        return tasks.sorted().map { task in
+            let base = "/proc/\(pid)/task/\(task)/"
+            let name = (try? String(contentsOfFile: base + "comm", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "?"
+            let state = (try? String(contentsOfFile: base + "stat", encoding: .utf8))?.split(separator: ")").last?.split(separator: " ").first ?? "?"
+            let channel = (try? String(contentsOfFile: base + "wchan", encoding: .utf8)) ?? "?"
+            return "\(name) \(state) \(channel)"
+        }.joined(separator: ", ")
     }
 
     /// How many leading bursts are wholly acknowledged.

@@ -62,6 +62,7 @@ final class StoreEngine: @unchecked Sendable {
         do { log = try Log.open(directory: directory, options: options.log) } catch { throw EventStoreError(error) }
         let engine = StoreEngine(log: log, options: options)
         do throws(LogError) {
+            try engine.checkNoSegmentLostAfter(log.segmentBases().last!)
             try engine.load()
         } catch {
             try? log.close()
