@@ -59,6 +59,7 @@ import Testing
                 projection: try SQLiteProjection(name: "balances", model: BalancesModel(), database: database),
                 acknowledged: acknowledged, backups: Guarded([]), unexpected: unexpected, activity: activity)
             workload.allowedFailures = allowedFailures
+            workload.steps = 40
             await workload.run()
             return unexpected.withLock { $0 }
         }

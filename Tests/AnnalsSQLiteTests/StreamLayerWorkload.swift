@@ -55,6 +55,8 @@ struct StreamLayerWorkload {
     /// Steps that may fail with a storage error (a full or failing disk): each such failure is
     /// counted as "<step> failed" and the task goes on. Any other failure is unexpected.
     var allowedFailures: Set<String> = []
+    /// Steps each task takes.
+    var steps = Self.stepsPerTask
 
     func run() async {
         await withTaskGroup(of: Void.self) { group in
@@ -71,7 +73,7 @@ struct StreamLayerWorkload {
         let runner = ProjectionRunner(store: store, projection: projection, filter: .category(Account.category),
                                       batchEvents: Int.random(in: 1...6, using: &random))
         let accounts = Repository<Account>(store: store)
-        for _ in 0..<Self.stepsPerTask {
+        for _ in 0..<steps {
             let choice = Int.random(in: 0..<20, using: &random)
             var step = "append"
             do {
