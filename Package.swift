@@ -25,6 +25,12 @@ let package = Package(
         .executable(name: "FuzzRecordDecoder", targets: ["FuzzRecordDecoder"]),
         .executable(name: "FuzzSegmentOpen", targets: ["FuzzSegmentOpen"]),
         .executable(name: "FuzzIndexOpen", targets: ["FuzzIndexOpen"]),
+        .executable(name: "FuzzSealedOpen", targets: ["FuzzSealedOpen"]),
+        .executable(name: "FuzzDerivedIndex", targets: ["FuzzDerivedIndex"]),
+        .executable(name: "FuzzHeadsFile", targets: ["FuzzHeadsFile"]),
+        .executable(name: "FuzzSnapshotFile", targets: ["FuzzSnapshotFile"]),
+        .executable(name: "FuzzCheckpointFile", targets: ["FuzzCheckpointFile"]),
+        .executable(name: "FuzzEventLine", targets: ["FuzzEventLine"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -155,6 +161,51 @@ let package = Package(
             name: "FuzzIndexOpen",
             dependencies: ["FuzzDriver", "FuzzSupport", "AnnalsLog", "AnnalsTestSupport"],
             path: "Fuzz/FuzzIndexOpen",
+            swiftSettings: strictSwift
+        ),
+        .executableTarget(
+            name: "FuzzSealedOpen",
+            dependencies: ["FuzzDriver", "FuzzSupport", "AnnalsLog", "AnnalsTestSupport"],
+            path: "Fuzz/FuzzSealedOpen",
+            swiftSettings: strictSwift
+        ),
+        // The stream layer's files and the CLI's input: these reach internal decoders through
+        // `@testable import`, which the fuzz build (debug) allows.
+        .executableTarget(
+            name: "FuzzDerivedIndex",
+            dependencies: ["FuzzDriver", "FuzzSupport", "Annals", "AnnalsLog"],
+            path: "Fuzz/FuzzDerivedIndex",
+            swiftSettings: strictSwift
+        ),
+        .executableTarget(
+            name: "FuzzHeadsFile",
+            dependencies: ["FuzzDriver", "FuzzSupport", "Annals", "AnnalsLog"],
+            path: "Fuzz/FuzzHeadsFile",
+            swiftSettings: strictSwift
+        ),
+        .executableTarget(
+            name: "FuzzSnapshotFile",
+            dependencies: ["FuzzDriver", "FuzzSupport", "Annals", "AnnalsLog"],
+            path: "Fuzz/FuzzSnapshotFile",
+            swiftSettings: strictSwift
+        ),
+        .executableTarget(
+            name: "FuzzCheckpointFile",
+            dependencies: ["FuzzDriver", "FuzzSupport", "Annals", "AnnalsLog", "AnnalsTestSupport"],
+            path: "Fuzz/FuzzCheckpointFile",
+            swiftSettings: strictSwift
+        ),
+        .executableTarget(
+            name: "FuzzEventLine",
+            dependencies: ["FuzzDriver", "FuzzSupport", "AnnalsJSON"],
+            path: "Fuzz/FuzzEventLine",
+            swiftSettings: strictSwift
+        ),
+        // The projection kill -9 test's child: a SQLite projection catching up in its own process.
+        .executableTarget(
+            name: "annals-projection-child",
+            dependencies: ["Annals", "AnnalsLog", "AnnalsSQLite", .product(name: "GRDB", package: "GRDB.swift")],
+            path: "Tests/ProjectionChild",
             swiftSettings: strictSwift
         ),
         .testTarget(

@@ -97,3 +97,28 @@ let killNineMinutesLimit: UInt64 = {
     let minutes: Int = 3 * kills * 5 / 60 + 1
     return UInt64(max(10, minutes))
 }()
+
+/// kill -9 of chained `annals append --stream S --expected-version N` writers, each resuming
+/// from the last acknowledgement (issue 15 §4). `ANNALS_CHAIN_KILLS` sets the kills per seed,
+/// `ANNALS_CHAIN_SEED` runs one seed.
+@Suite(.serialized, .timeLimit(.minutes(killNineMinutesLimit))) struct ExpectedVersionChainKillTests {
+    static let kills = ProcessInfo.processInfo.environment["ANNALS_CHAIN_KILLS"].flatMap(Int.init) ?? 12
+
+    /// Proves resuming from the last acknowledgement never leaves a version gap or a duplicate:
+    /// after every kill the stream is exactly the events sent, in order, from version 0.
+    static let seeds: [UInt64] = ProcessInfo.processInfo.environment["ANNALS_CHAIN_SEED"].flatMap(UInt64.init).map { [$0] } ?? [1, 2]
+
+    @Test(arguments: seeds)
+    func resumingFromTheLastAcknowledgementNeverGapsOrDuplicates(seed: UInt64) throws {
+        let dir = TemporaryDirectory("annals-chain")
+        let harness = ExpectedVersionChainHarness(directory: dir.path, seed: seed)
+        var problems: [String] = []
+        while harness.kills < Self.kills && problems.isEmpty {
+            problems += try harness.killOnce()
+        }
+        #expect(problems.isEmpty, "\(problems)")
+        #expect(harness.acknowledgedTotal > 0, "seed \(seed): nothing was acknowledged, so nothing was tested")
+        print("chain kill-9 seed \(seed): kills \(harness.kills) acknowledged \(harness.acknowledgedTotal) replayed \(harness.replayedTotal) problems \(problems.count)")
+        if problems.isEmpty { dir.remove() } else { print("chain kill-9 seed \(seed): kept the store at \(dir.path)") }
+    }
+}

@@ -70,6 +70,12 @@ struct DiskState: Sendable {
     /// Mutating operations done so far, for `scheduleCrash(afterOperations:)`.
     var operations = 0
     var crashAtOperation: Int?
+    /// For `scheduleCrash(atOperationOnPathContaining:occurrence:)`: the text a path must
+    /// contain, and how many more such operations run before the one that loses power.
+    var crashPathText: String?
+    var crashPathRemaining = 0
+    /// Whether the last crash was the one aimed at a path.
+    var aimedCrashFired = false
     var freeBytes: Int?
     var random: SeededRandom
     var faults: FaultPlan
@@ -134,8 +140,16 @@ struct DiskState: Sendable {
         }
         guard mutating else { return }
         operations += 1
-        if let at = crashAtOperation, operations >= at {
+        var fires = false
+        if let at = crashAtOperation, operations >= at { fires = true }
+        var aimed = false
+        if let text = crashPathText, path.contains(text) {
+            if crashPathRemaining == 0 { aimed = true } else { crashPathRemaining -= 1 }
+        }
+        if fires || aimed {
+            aimedCrashFired = aimed
             crashAtOperation = nil
+            crashPathText = nil
             crash()
             throw LogError(.io, "simulated power loss during this operation", file: path, errno: SimulatedErrno.io)
         }

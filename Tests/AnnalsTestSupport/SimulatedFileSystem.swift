@@ -59,9 +59,31 @@ public final class SimulatedFileSystem: StorageFileSystem {
         try! disk.withState { (state) throws(LogError) in state.crashAtOperation = state.operations + count }
     }
 
+    /// Makes a mutating operation on a path containing `text` lose power instead of running:
+    /// the first such operation from now when `occurrence` is 0, the second when 1, and so on.
+    /// Aims a power loss at one kind of file (an index, the heads checkpoint, a snapshot), which
+    /// a crash point drawn over all operations reaches only by chance. An earlier
+    /// `scheduleCrash(afterOperations:)` still fires if it comes first.
+    public func scheduleCrash(atOperationOnPathContaining text: String, occurrence: Int = 0) {
+        precondition(!text.isEmpty && occurrence >= 0, "a path text and a non-negative occurrence")
+        try! disk.withState { (state) throws(LogError) in
+            state.crashPathText = text
+            state.aimedCrashFired = false
+            state.crashPathRemaining = occurrence
+        }
+    }
+
+    /// True when the last power loss was the one `scheduleCrash(atOperationOnPathContaining:)` aimed.
+    public var aimedCrashFired: Bool {
+        try! disk.withState { (state) throws(LogError) -> Bool in state.aimedCrashFired }
+    }
+
     /// Drops a scheduled crash that has not fired yet.
     public func cancelScheduledCrash() {
-        try! disk.withState { (state) throws(LogError) in state.crashAtOperation = nil }
+        try! disk.withState { (state) throws(LogError) in
+            state.crashAtOperation = nil
+            state.crashPathText = nil
+        }
     }
 
     /// True once this boot has lost power.

@@ -101,6 +101,9 @@ final class MappedDerivedIndex: Sendable {
     /// 0: the body's checksum is not checked yet; 1: it matched; 2: it did not.
     private let bodyState: Atomic<UInt8>
 
+    /// The most Bloom probes a file may ask for (the writer uses `BloomFilter.hashCount`).
+    static let filterHashCountMax = 64
+
     /// Checks every header field and both checksums (the body's later, at first use, when
     /// `checkingBodyLater`); nil on any mismatch.
     init?(region: MappedRegion, kind: DerivedIndexKind, base: LogPosition, end: LogPosition, hashKind: UInt8, checkingBodyLater: Bool = false) {
@@ -118,8 +121,13 @@ final class MappedDerivedIndex: Sendable {
         else { return nil }
         let count = bytes.readLE(at: 24, as: UInt64.self)
         let words = Int(bytes.readLE(at: 32, as: UInt32.self))
+        let hashCount = Int(bytes.readLE(at: 36, as: UInt32.self))
         let stride = kind.fieldsPerEntry * 8
-        guard count <= UInt64(bytes.count / stride),
+        // A filter has probes exactly when it has words (else lookups would answer "surely
+        // absent" for every key), and a bounded number of them (else one lookup could spin for
+        // billions of probes). Only damage that passes the header checksum could break this.
+        guard (words == 0) == (hashCount == 0), hashCount <= Self.filterHashCountMax,
+              count <= UInt64(bytes.count / stride),
               headerBytes + words * 8 + Int(count) * stride == bytes.count
         else { return nil }
         if checkingBodyLater {
@@ -132,7 +140,7 @@ final class MappedDerivedIndex: Sendable {
         self.kind = kind
         self.entryCount = Int(count)
         self.filterWords = words
-        self.filterHashCount = Int(bytes.readLE(at: 36, as: UInt32.self))
+        self.filterHashCount = hashCount
         self.entriesOffset = headerBytes + words * 8
         self.stride = stride
     }

@@ -82,6 +82,9 @@ final class StoreEngine: @unchecked Sendable {
         do { log = try Log.open(directory: directory, options: options.log, mode: mode) } catch { throw EventStoreError(error) }
         let engine = StoreEngine(log: log, options: options)
         do throws(LogError) {
+            // A reader's last segment is the writer's active one as last published; the writer
+            // may have rolled past it since, so only the writer's open can tell a lost segment.
+            if mode == .readWrite { try engine.checkNoSegmentLostAfter(log.segmentBases().last!) }
             try engine.load()
         } catch {
             try? log.close()

@@ -14,7 +14,17 @@ enum StreamHeadsFile {
     static let flagTombstoned: UInt8 = 1
     static let flagHasVersion: UInt8 = 2
 
+    /// What every head in a checkpoint satisfies: its next version exists (a last version of
+    /// `UInt64.max` would trap the next append), and a soft delete hides no version not yet
+    /// written. (A head may reflect records past `coveredNext`: FORMAT.md §7 S2.)
+    /// Pair assertion: `encode` requires it, `decode` refuses a file that breaks it (only
+    /// damage that happens to pass both checksums could).
+    static func isConsistent(_ head: StreamHead) -> Bool {
+        head.lastVersion != .max && head.truncateBefore <= head.nextVersion
+    }
+
     static func encode(_ heads: [String: StreamHead], coveredNext: LogPosition) -> [UInt8] {
+        precondition(heads.values.allSatisfy(isConsistent), "every head written is consistent")
         var body = ByteWriter(capacity: heads.count * 48)
         for (name, head) in heads.sorted(by: { $0.key < $1.key }) {
             body.write(UInt16(name.utf8.count))
@@ -38,7 +48,8 @@ enum StreamHeadsFile {
         return file.bytes
     }
 
-    /// The heads and the position they cover, or nil if the bytes are not a valid file.
+    /// The heads and the position they cover, or nil if the bytes are not a valid file or hold
+    /// a head that is not `isConsistent`.
     static func decode(_ bytes: [UInt8]) -> (heads: [String: StreamHead], coveredNext: LogPosition)? {
         bytes.withUnsafeBytes { raw -> (heads: [String: StreamHead], coveredNext: LogPosition)? in
             guard raw.count >= headerBytes,
@@ -55,8 +66,9 @@ enum StreamHeadsFile {
                 heads[name] = head
                 offset = next
             }
-            guard offset == raw.count else { return nil }
-            return (heads, LogPosition(raw.readLE(at: 8, as: UInt64.self)))
+            let coveredNext = LogPosition(raw.readLE(at: 8, as: UInt64.self))
+            guard offset == raw.count, heads.values.allSatisfy(isConsistent) else { return nil }
+            return (heads, coveredNext)
         }
     }
 

@@ -34,15 +34,18 @@ final class CheckpointStore: @unchecked Sendable {
 
     func position(named name: String) -> LogPosition? { lock.withLock { positions[name] } }
 
-    /// Saves `position` under `name` durably (fsync, then rename, then directory fsync).
+    /// Saves `position` under `name` durably (fsync, then rename, then directory fsync). A save
+    /// that fails (a full disk, EIO) leaves the checkpoint this store reports unchanged.
     func save(_ position: LogPosition, named name: String) throws(LogError) {
         guard !name.isEmpty, name.utf8.count <= 1024 else {
             throw LogError(.invalidArgument, "a checkpoint name must be 1...1024 UTF-8 bytes")
         }
         try lock.withLock { () throws(LogError) in
-            positions[name] = position
+            var saved = positions
+            saved[name] = position
             try StoreFiles.replace(fileSystem, directory: directory, name: Self.fileName,
-                                   bytes: Self.encode(positions), durable: true)
+                                   bytes: Self.encode(saved), durable: true)
+            positions = saved
         }
     }
 
