@@ -18,34 +18,47 @@ extension StoreEngine {
     }
 
     /// In a read-only store, applies what the writer made durable since the last catch-up:
-    /// refreshes the log, indexes the new records, notes them in the heads, moves the
-    /// watermark and wakes subscribers. Returns true when records became visible.
+    /// refreshes the log, moves the visible end and wakes subscribers; with `indexing`, also
+    /// indexes the new records and notes them in the heads (what stream, time and id reads
+    /// need). Returns true when records became visible.
     ///
+    /// Subscriptions follow without indexing: they read by position, so a process that only
+    /// subscribes never pays for the stream index. So in a read-only engine `visibleEnd` may
+    /// run ahead of `watermark` (the indexed end); reads that use the index catch it up first.
     /// The log is read outside `lock` (catch-ups are serialized by `followMutex`, and only
     /// they change a read-only engine), so readers wait only for the swap.
     @discardableResult
-    func follow() throws(EventStoreError) -> Bool {
+    func follow(indexing: Bool = true) throws(EventStoreError) -> Bool {
         precondition(isReadOnly, "only a read-only store follows a writer")
         followMutex.lock()
         defer { followMutex.unlock() }
-        lastFollowed.store(DispatchTime.now().uptimeNanoseconds, ordering: .relaxed)
+        if indexing { lastFollowed.store(DispatchTime.now().uptimeNanoseconds, ordering: .relaxed) }
         // A closed store has nothing to follow; its callers report `.closed` themselves.
         let state: (from: LogPosition, closed: Bool) = lock.withLock { (watermark, isClosed) }
         guard !state.closed else { return false }
-        let from = state.from
+        let visibleBefore = LogPosition(visibleEnd.load(ordering: .acquiring))
         do { try log.refresh() } catch { throw EventStoreError(error) }
         let end = log.nextPosition
+        guard indexing else {
+            guard end > visibleBefore else { return false }
+            visibleEnd.store(end.rawValue, ordering: .releasing)
+            signal.notify(upTo: end)
+            return true
+        }
         let bases = log.segmentBases()
-        let records = try recordsAfterWatermark(from: from, to: end)
+        let records = try recordsAfterWatermark(from: state.from, to: end)
         // Index files the writer finished since: mapped, so the in-memory copies can go.
         let written = writtenFullIndexes(bases: bases)
-        guard !records.isEmpty || !written.isEmpty else { return false }
-        lock.withLock {
-            if !records.isEmpty { noteFollowed(records, bases: bases) }
-            adopt(written)
+        if !records.isEmpty || !written.isEmpty {
+            lock.withLock {
+                if !records.isEmpty { noteFollowed(records, bases: bases) }
+                adopt(written)
+            }
         }
-        if !records.isEmpty { signal.notify(upTo: end) }
-        return !records.isEmpty
+        guard end > visibleBefore else { return false }
+        visibleEnd.store(end.rawValue, ordering: .releasing)
+        signal.notify(upTo: end)
+        return true
     }
 
     /// The records in `from..<end`, all of them, or an error.
@@ -82,7 +95,7 @@ extension StoreEngine {
         }
         openSegments[bases[slot]] = index
         watermark = records.last!.position.advanced(by: 1)
-        visibleEnd.store(watermark.rawValue, ordering: .releasing)
+        // The visible end is moved by `follow` (it may already be ahead: subscriptions).
     }
 
     /// The full segments indexed in memory whose index files the writer has written by now:

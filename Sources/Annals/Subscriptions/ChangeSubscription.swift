@@ -53,7 +53,7 @@ public struct ChangeSubscription: AsyncSequence, Sendable {
                 let engine = self.engine
                 if engine.isReadOnly {
                     // Another process writes: poll its published watermark (as `Subscription`).
-                    if try engine.follow() { continue }
+                    if try engine.follow(indexing: false) { continue }
                     try? await Task.sleep(nanoseconds: StoreEngine.followIntervalNanoseconds)
                     continue
                 }

@@ -70,7 +70,7 @@ public struct Subscription: AsyncSequence, Sendable {
                 let engine = self.engine
                 if engine.isReadOnly {
                     // Another process writes: poll its published watermark.
-                    if try engine.follow() { continue }
+                    if try engine.follow(indexing: false) { continue }
                     try? await Task.sleep(nanoseconds: StoreEngine.followIntervalNanoseconds)
                     continue
                 }

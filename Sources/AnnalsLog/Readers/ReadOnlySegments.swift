@@ -87,18 +87,45 @@ struct ReadOnlySegments {
     /// entries of the writer's `.pidx` that lie before it.
     func extend(_ segment: Segment, to head: DurableHead) throws(LogError) {
         precondition(segment.base == head.activeBase, "only the active segment grows")
-        let known = segment.indexSnapshot.count
-        let path = joinPath(directory, SegmentFileName(base: segment.base, kind: .positionIndex).description)
+        let index = segment.indexSnapshot
         let limit = head.durableNext.rawValue - segment.base.rawValue
-        var entries: [PositionIndexEntry] = []
-        if let prefix = PositionIndexFile.readValidPrefix(fileSystem, path: path, base: segment.base), prefix.entries.count > known {
-            entries = prefix.entries[known...].prefix { UInt64($0.offset) < head.activeDurableEnd && UInt64($0.relativePosition) < limit }
+        let entries = newIndexEntries(of: segment.base, after: index.count, last: index.last).prefix {
+            UInt64($0.offset) < head.activeDurableEnd && UInt64($0.relativePosition) < limit
         }
         let (end, next) = segment.committed
         guard head.activeDurableEnd >= end, head.durableNext >= next else {
             throw .corruption("the writer's durable end went back from position \(next) to \(head.durableNext)", file: segment.fileName, offset: head.activeDurableEnd)
         }
-        segment.commit(entries: entries, dataEnd: head.activeDurableEnd, nextPosition: head.durableNext)
+        segment.commit(entries: Array(entries), dataEnd: head.activeDurableEnd, nextPosition: head.durableNext)
+    }
+
+    /// The valid entries of the active segment's `.pidx` after the first `known` ones, read
+    /// from their own offset (a follower refreshes often; the file holds every entry so far).
+    /// Stops at the first entry that fails its checksum or does not follow the one before: the
+    /// writer may be writing it right now. The file's header was checked when it was opened.
+    private func newIndexEntries(of base: LogPosition, after known: Int, last: PositionIndexEntry?) -> [PositionIndexEntry] {
+        let path = joinPath(directory, SegmentFileName(base: base, kind: .positionIndex).description)
+        guard let file = try? fileSystem.open(path, writable: false) else { return [] }
+        defer { file.close() }
+        let start = PositionIndexFile.entryOffset(known)
+        guard let size = try? file.size(), size >= start + UInt64(Format.positionIndexEntryBytes) else { return [] }
+        var bytes = [UInt8](repeating: 0, count: Int(size - start))
+        guard let count = try? bytes.withMutableBytes({ (raw) throws(LogError) in try file.readFully(at: start, into: raw) }) else { return [] }
+        var entries: [PositionIndexEntry] = []
+        var previous = last
+        bytes.withUnsafeBytes { raw in
+            var offset = 0
+            while offset + Format.positionIndexEntryBytes <= count {
+                let slot = UnsafeRawBufferPointer(rebasing: raw[offset..<(offset + Format.positionIndexEntryBytes)])
+                guard let entry = PositionIndexEntry.decode(slot, base: base),
+                      previous.map({ $0.relativePosition < entry.relativePosition && $0.offset < entry.offset }) ?? (entry.relativePosition == 0)
+                else { return }
+                entries.append(entry)
+                previous = entry
+                offset += Format.positionIndexEntryBytes
+            }
+        }
+        return entries
     }
 
     private func openExisting(_ name: String) throws(Failure) -> any StorageFile {
