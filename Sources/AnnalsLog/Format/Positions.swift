@@ -20,6 +20,9 @@ public struct LogPosition: RawRepresentable, Hashable, Comparable, Strideable, S
 
     /// Orders positions by their number: the log's order.
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
+    /// Equal numbers. Declared, so that equality never goes through `Strideable`'s default
+    /// (`distance(to:) == 0`), which cannot represent every pair of positions.
+    public static func == (lhs: Self, rhs: Self) -> Bool { lhs.rawValue == rhs.rawValue }
     /// The position's number in decimal.
     public var description: String { String(rawValue) }
 
@@ -32,9 +35,10 @@ public struct LogPosition: RawRepresentable, Hashable, Comparable, Strideable, S
         count >= 0 ? LogPosition(rawValue + UInt64(count)) : LogPosition(rawValue - UInt64(count.magnitude))
     }
 
-    /// How many records lie from `self` to `other` (negative when `other` is earlier).
+    /// How many records lie from `self` to `other` (negative when `other` is earlier),
+    /// clamped to `Int`'s range: positions read from a damaged file can be any 64-bit number.
     public func distance(to other: LogPosition) -> Int {
-        other.rawValue >= rawValue ? Int(other.rawValue - rawValue) : -Int(rawValue - other.rawValue)
+        other.rawValue >= rawValue ? Int(clamping: other.rawValue - rawValue) : -Int(clamping: rawValue - other.rawValue)
     }
 }
 
