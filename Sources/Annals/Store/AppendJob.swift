@@ -29,6 +29,9 @@ final class AppendJob: @unchecked Sendable {
     private let continuation: UnsafeContinuation<Result<Outcome, EventStoreError>, Never>
     var entries: [LogEntry] = []
     var isReplay = false
+    /// True once `decide` noted the job in `TentativeHeads`. A job the log refused before
+    /// deciding it (closed) is finished on the caller's thread and must not touch them.
+    var isTentative = false
 
     init(kind: Kind, ids: [EventID], continuation: UnsafeContinuation<Result<Outcome, EventStoreError>, Never>) {
         self.kind = kind

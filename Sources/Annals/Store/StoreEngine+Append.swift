@@ -79,6 +79,7 @@ extension StoreEngine {
             // once, before deciding anything else, so the tentative heads below are dropped.
             job.entries = entries
             tentative.push(job, heads: after, ids: job.ids)
+            job.isTentative = true
             return entries
         } catch {
             job.resume(.failure(error))
@@ -88,7 +89,8 @@ extension StoreEngine {
 
     /// Runs on the commit thread once the job's group is acknowledged or has failed.
     private func finish(_ job: AppendJob, _ result: Result<AppendedBatch?, LogError>) {
-        tentative.remove(job)
+        // Commit-thread state: touched only for jobs that ran there (a refused job did not).
+        if job.isTentative { tentative.remove(job) }
         switch result {
         case .success(let batch?):
             let records = IndexedRecord.records(job.entries, batch: batch)
