@@ -25,16 +25,7 @@ extension EventStore {
     /// deletions, with the delivery guarantee of `subscribe(from:filter:)` (no gap, no
     /// duplicate, bounded memory). `.checkpoint(name)` resumes after the named checkpoint.
     public func subscribeToChanges(from start: SubscriptionStart = .end) throws(EventStoreError) -> ChangeSubscription {
-        try engine.lock.withLock { () throws(EventStoreError) in try engine.checkOpen() }
-        try engine.followIfStale()
-        let position: LogPosition
-        switch start {
-        case .start: position = .first
-        case .end: position = LogPosition(engine.visibleEnd.load(ordering: .acquiring))
-        case .position(let given): position = max(given, .first)
-        case .checkpoint(let name): position = checkpoints.position(named: name).map { $0.advanced(by: 1) } ?? .first
-        }
-        return ChangeSubscription(engine: engine, start: position)
+        ChangeSubscription(engine: engine, start: try startPosition(start))
     }
 
     /// Writes a deletion that another store recorded (a replica or restore applying the

@@ -5,16 +5,7 @@ extension EventStore {
     /// Subscribes to events passing `filter`, from `start`: history first, then live appends,
     /// with no gap and no duplicate between them. See `Subscription`.
     public func subscribe(from start: SubscriptionStart = .end, filter: EventFilter = .all) throws(EventStoreError) -> Subscription {
-        try engine.lock.withLock { () throws(EventStoreError) in try engine.checkOpen() }
-        try engine.followIfStale()
-        let position: LogPosition
-        switch start {
-        case .start: position = .first
-        case .end: position = LogPosition(engine.visibleEnd.load(ordering: .acquiring))
-        case .position(let given): position = max(given, .first)
-        case .checkpoint(let name): position = checkpoints.position(named: name).map { $0.advanced(by: 1) } ?? .first
-        }
-        return Subscription(engine: engine, start: position, filter: filter)
+        Subscription(engine: engine, start: try startPosition(start), filter: filter)
     }
 
     /// Saves `position` (the last one the consumer finished with) as the durable checkpoint
@@ -31,5 +22,19 @@ extension EventStore {
     /// The position last saved under `name` by ``saveCheckpoint(named:position:)``, if any.
     public func checkpoint(named name: String) -> LogPosition? {
         checkpoints.position(named: name)
+    }
+}
+
+extension EventStore {
+    /// The first position a subscription from `start` reads (the store must be open).
+    func startPosition(_ start: SubscriptionStart) throws(EventStoreError) -> LogPosition {
+        try engine.lock.withLock { () throws(EventStoreError) in try engine.checkOpen() }
+        try engine.followIfStale()
+        switch start {
+        case .start: return .first
+        case .end: return LogPosition(engine.visibleEnd.load(ordering: .acquiring))
+        case .position(let given): return max(given, .first)
+        case .checkpoint(let name): return checkpoints.position(named: name).map { $0.advanced(by: 1) } ?? .first
+        }
     }
 }

@@ -135,4 +135,16 @@ extension StoreEngine {
             fullSegments.removeAll { $0.base == full.base }
         }
     }
+
+    /// What a subscription does at the head: waits until a commit passes `cursor` (the signal
+    /// wakes it), or in a read-only store polls the writer's published watermark once, sleeping
+    /// one follow interval when nothing came. The caller re-reads the visible end after it.
+    func waitForCommit(beyond cursor: LogPosition) async throws(EventStoreError) {
+        if isReadOnly {
+            if try follow(indexing: false) { return }
+            try? await Task.sleep(nanoseconds: Self.followIntervalNanoseconds)
+            return
+        }
+        await signal.wait(beyond: cursor) { [self] in LogPosition(visibleEnd.load(ordering: .acquiring)) }
+    }
 }

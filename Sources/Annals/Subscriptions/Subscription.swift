@@ -67,14 +67,7 @@ public struct Subscription: AsyncSequence, Sendable {
                     continue
                 }
                 if engine.signal.isClosed { return nil }
-                let engine = self.engine
-                if engine.isReadOnly {
-                    // Another process writes: poll its published watermark.
-                    if try engine.follow(indexing: false) { continue }
-                    try? await Task.sleep(nanoseconds: StoreEngine.followIntervalNanoseconds)
-                    continue
-                }
-                await engine.signal.wait(beyond: cursor) { LogPosition(engine.visibleEnd.load(ordering: .acquiring)) }
+                try await engine.waitForCommit(beyond: cursor)
             }
         }
 
