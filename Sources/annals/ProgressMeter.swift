@@ -46,7 +46,7 @@ final class ProgressMeter: @unchecked Sendable {
         guard isEnabled else { return try body() }
         let ticker = Ticker()
         let start = self.start
-        BackgroundThread.start {
+        DetachedThread.start {
             var lastDraw: UInt64 = 0
             while !ticker.isStopped {
                 let now = Self.now()
