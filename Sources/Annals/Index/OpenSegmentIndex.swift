@@ -49,9 +49,10 @@ struct OpenSegmentIndex: Sendable {
         times.insert((timestamp, position), at: index)
     }
 
-    /// The stream's entries with versions in `versions`, in version order.
-    func entries(of stream: String, versions: ClosedRange<UInt64>) -> [VersionedPosition] {
-        (streams[stream] ?? []).filter { versions.contains($0.version) }
+    /// Appends to `found` the stream's entries with versions in `versions`, in version order.
+    func appendEntries(of stream: String, versions: ClosedRange<UInt64>, to found: inout [VersionedPosition]) {
+        guard let entries = streams[stream] else { return }
+        for entry in entries where versions.contains(entry.version) { found.append(entry) }
     }
 
     /// The last time entry strictly before `timestamp`, or nil if none.

@@ -40,6 +40,19 @@ public struct RecordedEvent: Sendable, Equatable {
         metadata = record.metadata
     }
 
+    /// The event a record holds, copied out of the read buffer, for a reader that already
+    /// knows its stream (checked against the record's own name): no name is decoded.
+    init(_ view: RecordView, stream: StreamName) {
+        self.stream = stream
+        version = view.streamVersion
+        position = view.position
+        timestampNanoseconds = view.timestamp
+        id = UUID(view.eventID)
+        type = view.eventType
+        data = Array(view.payloadBytes)
+        metadata = Array(view.metadataBytes)
+    }
+
     /// Decodes the data as JSON.
     public func decode<Value: Decodable>(_ type: Value.Type = Value.self) throws(EventStoreError) -> Value {
         do { return try JSONDecoder().decode(Value.self, from: Data(data)) } catch {

@@ -213,7 +213,7 @@ extension StoreEngine {
             }
             return found
         }
-        let records = try records(at: positions.sorted()) { _ in true }
+        let records = try records(at: Array(Set(positions)).sorted()) { _ in true }
         var byPosition: [LogPosition: LogRecord] = [:]
         for record in records { byPosition[record.position] = record }
         var events: [AppendedEvent] = []
