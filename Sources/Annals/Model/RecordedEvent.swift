@@ -40,8 +40,9 @@ public struct RecordedEvent: Sendable, Equatable {
         metadata = record.metadata
     }
 
-    /// The event a record holds, copied out of the read buffer, for a reader that already
-    /// knows its stream (checked against the record's own name): no name is decoded.
+    /// The event a record holds, copied out of the read buffer. `stream` is the record's own
+    /// stream name: decoded by the caller, or (for a stream read, which checked it against the
+    /// record's bytes) the name it asked for, so no name is decoded.
     init(_ view: RecordView, stream: StreamName) {
         self.stream = stream
         version = view.streamVersion

@@ -108,7 +108,7 @@ extension StoreEngine {
             try log.forEachRecord(from: start, limit: limit) { view in
                 next = view.position.advanced(by: 1)
                 if !ControlRecord.isControl(flags: view.flags) && filter.matches(view) {
-                    events.append(RecordedEvent(view.materialize()))
+                    events.append(RecordedEvent(view, stream: StreamName(view.stream)))
                 }
                 return events.count < maxEvents
             }
