@@ -95,14 +95,15 @@ enum Timestamps {
         let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
         let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
         // Fixed-width decimal: every field fits its width (years are 1677...2262 for Int64 nanoseconds).
+        // Constant divisors only, which compile to multiplications: one call per event of `read`.
         func digits(_ value: Int64, _ width: Int) {
-            var divisor: Int64 = 1
-            for _ in 1..<width { divisor *= 10 }
-            precondition(value >= 0 && value < divisor * 10, "a field fits its width")
-            while divisor > 0 {
-                bytes.append(UInt8(truncatingIfNeeded: value / divisor % 10) + 0x30)
-                divisor /= 10
-            }
+            precondition(width >= 2 && width <= 4 && value >= 0, "a field is 2 to 4 digits")
+            precondition(value < (width == 4 ? 10_000 : width == 3 ? 1_000 : 100), "a field fits its width")
+            let value = Int(value)
+            if width == 4 { bytes.append(UInt8(truncatingIfNeeded: value / 1000) + 0x30) }
+            if width >= 3 { bytes.append(UInt8(truncatingIfNeeded: value / 100 % 10) + 0x30) }
+            bytes.append(UInt8(truncatingIfNeeded: value / 10 % 10) + 0x30)
+            bytes.append(UInt8(truncatingIfNeeded: value % 10) + 0x30)
         }
         let seconds = dayMilliseconds / 1000
         digits(year, 4)
