@@ -1,4 +1,5 @@
 public import ServiceLifecycle
+import Logging
 
 /// A `Restorer` runs as a `Service` (swift-service-lifecycle): `run()` restores and follows the
 /// JetStream stream, as `follow()` does, until graceful shutdown or cancellation. It stops

@@ -64,10 +64,10 @@ import Testing
         #expect(replicateError?.code == .foreignStream && replicateError?.jetStreamName == "ONE" && replicateError?.sequence == 20)
         try await store.close()
         let empty = try await EventStore.open(directory: cluster.directory.file("e"))
-        var missing = configuration
-        missing.streamName = "NOPE"
+        var nope = configuration
+        nope.streamName = "NOPE"
         let missingError = await #expect(throws: ReplicationError.self) {
-            try await Restorer(store: empty, configuration: missing, logger: ReplicationFixtures.logger).catchUp()
+            try await Restorer(store: empty, configuration: nope, logger: ReplicationFixtures.logger).catchUp()
         }
         #expect(missingError == .streamMissing("NOPE") && missingError?.jetStreamName == "NOPE")
         try await empty.close()

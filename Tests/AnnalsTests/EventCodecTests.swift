@@ -2,6 +2,7 @@ import AnnalsTestSupport
 import Foundation
 import Testing
 @testable import Annals
+import AnnalsLog
 
 /// Version 2 of a basket: `ItemAdded` was `{"qty": n}` at schema version 1 and is
 /// `{"quantity": n, "unit": "piece"}` at version 2.
