@@ -67,7 +67,7 @@ public enum ReplicationError: Error, Sendable, Equatable, CustomStringConvertibl
         case timeout
         /// ``ReplicationError/nats(operation:status:errorCode:)``.
         case nats
-        /// ``ReplicationError/store(_:)``: the store's own ``EventStoreError/code`` says more.
+        /// ``ReplicationError/store(_:)``: the store's own error, whose `code` says more.
         case store
         /// ``ReplicationError/stopped``.
         case stopped
