@@ -124,11 +124,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            // Release builds link the Swift runtime and FoundationEssentials in: no loading and
-            // relocating a dozen shared libraries at every start (README: "Process startup").
-            // The compile step needs the flag too: it records the static libraries to link.
-            swiftSettings: strictSwift + [.unsafeFlags(["-static-stdlib"], .when(configuration: .release))],
-            linkerSettings: [.unsafeFlags(["-static-stdlib"], .when(configuration: .release))]
+            // No unsafe flags here: they would stop other packages from depending on this one.
+            // Build the tool with `swift build -c release --static-swift-stdlib --product annals`
+            // (scripts/build-cli), which links the Swift runtime and FoundationEssentials in
+            // (README: "Process startup").
+            swiftSettings: strictSwift
         ),
         .target(
             name: "AnnalsTestSupport",

@@ -6,7 +6,8 @@
 #
 #   cli_bench.sh --jsonl events.jsonl --report cli.md [--build] [--annals BIN] [--json-bench BIN] [--runs N]
 #
-# --build builds `annals` and JSONScanBench in release mode first. SQLite's side: a small C
+# --build builds `annals` (scripts/build-cli: release, Swift runtime linked statically) and
+# JSONScanBench in release mode first. SQLite's side: a small C
 # program against the C API (Scripts/sqlite_ingest.c: WAL, synchronous FULL then OFF, batch
 # 1000, one prepared INSERT, reading the same events as TSV made here, so it parses no JSON) and the
 # `sqlite3` shell for reads. Times are the best of --runs runs (default 3); peak RSS comes from
@@ -33,7 +34,7 @@ done
 
 if [ -n "$build" ]; then
     echo "== cli: release build of annals and JSONScanBench"
-    swift build -c release --package-path "$repo" --product annals >/dev/null
+    "$repo/scripts/build-cli" >/dev/null 2>&1  # release, --static-swift-stdlib
     swift build -c release --package-path "$repo/Benchmarks" --product JSONScanBench >/dev/null
 fi
 [ -x "$annals" ] || { echo "cli_bench.sh: no annals binary at $annals (use --build)" >&2; exit 1; }

@@ -40,7 +40,8 @@ public func fuzzDerivedIndex(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int3
     let segment = FullSegmentIndex(base: base, end: end, streams: index, ids: index, times: index)
     switch kind {
     case .stream:
-        for (hash, version) in probes.prefix(8) { _ = segment.entries(hash: hash, versions: version...(version | 0xFFFF)) }
+        var found: [VersionedPosition] = []
+        for (hash, version) in probes.prefix(8) { segment.appendEntries(hash: hash, versions: version...(version | 0xFFFF), to: &found) }
     case .eventID:
         for (high, low) in probes.prefix(8) { _ = segment.position(of: EventID(high: high, low: low)) }
     case .time:

@@ -56,11 +56,14 @@ public struct EventLine: Sendable {
     /// Stores `member` under the field `key` names; the error for an unknown or repeated key.
     private mutating func set(_ key: JSONString, _ member: Member, in line: UnsafeBufferPointer<UInt8>) -> JSONError? {
         var taken = false
-        if key.equals("stream", in: line) { taken = stream != nil; stream = taken ? stream : member }
-        else if key.equals("type", in: line) { taken = type != nil; type = taken ? type : member }
-        else if key.equals("data", in: line) { taken = data != nil; data = taken ? data : member }
-        else if key.equals("metadata", in: line) { taken = metadata != nil; metadata = taken ? metadata : member }
-        else if key.equals("id", in: line) { taken = id != nil; id = taken ? id : member }
+        // The key's length picks the one or two names it can be (an escaped key is compared
+        // decoded, whatever its raw length).
+        let length = key.hasEscapes ? -1 : key.contents.count
+        if (length == 6 || length < 0) && key.equals("stream", in: line) { taken = stream != nil; stream = taken ? stream : member }
+        else if (length == 4 || length < 0) && key.equals("type", in: line) { taken = type != nil; type = taken ? type : member }
+        else if (length == 4 || length < 0) && key.equals("data", in: line) { taken = data != nil; data = taken ? data : member }
+        else if (length == 8 || length < 0) && key.equals("metadata", in: line) { taken = metadata != nil; metadata = taken ? metadata : member }
+        else if (length == 2 || length < 0) && key.equals("id", in: line) { taken = id != nil; id = taken ? id : member }
         else {
             return JSONError(message: "unknown field \"\(key.decoded(in: line))\" (expected stream, type, data, metadata, id)",
                              offset: member.value.lowerBound)

@@ -24,12 +24,29 @@ public struct JSONWriter {
         needsComma = true
     }
 
+    /// Writes `,"name":` (the comma when a member came before) with one append: each single-byte
+    /// append of an array costs a uniqueness and a capacity check, and `read` writes 8 keys an event.
     public mutating func key(_ name: StaticString) {
-        if needsComma { bytes.append(UInt8(ascii: ",")) }
-        bytes.append(UInt8(ascii: "\""))
-        bytes.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
-        bytes.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
+        let comma = needsComma ? 1 : 0
+        appendFixed(count: comma + name.utf8CodeUnitCount + 3) { out in
+            if comma == 1 { out[0] = UInt8(ascii: ",") }
+            out[comma] = UInt8(ascii: "\"")
+            (out + comma + 1).update(from: name.utf8Start, count: name.utf8CodeUnitCount)
+            out[comma + 1 + name.utf8CodeUnitCount] = UInt8(ascii: "\"")
+            out[comma + 2 + name.utf8CodeUnitCount] = UInt8(ascii: ":")
+        }
         needsComma = false
+    }
+
+    /// Appends `count` bytes that `fill` writes, every one of them, with one append to the
+    /// buffer (built on the stack first). They complete a value: a key after them takes a comma.
+    public mutating func appendFixed(count: Int, _ fill: (UnsafeMutablePointer<UInt8>) -> Void) {
+        precondition(count >= 0, "a byte count")
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: count) { scratch in
+            fill(scratch.baseAddress!)
+            bytes.append(contentsOf: UnsafeBufferPointer(scratch))
+        }
+        needsComma = true
     }
 
     public mutating func field(_ name: StaticString, _ value: String) {

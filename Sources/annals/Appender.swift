@@ -34,36 +34,35 @@ struct Appender {
     /// is what reading them one at a time would have done, and a failure names its own lines.
     mutating func commit(_ units: [IngestUnit]) async throws {
         precondition(!units.isEmpty, "a commit holds at least one unit")
-        if units.count > 1 {
-            let events = units.flatMap(\.events)
-            if events.reduce(0, { $0 + $1.storedBytes }) <= batchBytesMax, (try? await commitChunk(events[...])) != nil {
-                return
-            }
+        if units.count > 1, units.reduce(0, { $0 + $1.storedBytes }) <= batchBytesMax {
+            let count = units.reduce(0) { $0 + $1.events.count }
+            if (try? await commitRequests(units.flatMap(\.requests), events: count)) != nil { return }
         }
         for unit in units {
+            if unit.storedBytes <= batchBytesMax {
+                // The unit's requests, as the parser built them: one atomic append.
+                do { try await commitRequests(unit.requests, events: unit.events.count) } catch {
+                    throw CLIError(Self.message(error, lines: unit.events.first!.line...unit.events.last!.line))
+                }
+                continue
+            }
             for chunk in IngestUnit.chunks(unit.events, batchBytesMax: batchBytesMax) {
-                do { try await commitChunk(chunk) } catch {
+                do { try await commitRequests(IngestUnit.requests(chunk), events: chunk.count) } catch {
                     throw CLIError(Self.message(error, lines: chunk.first!.line...chunk.last!.line))
                 }
             }
         }
     }
 
-    /// Appends one chunk atomically and writes its acknowledgement lines, in input order: the
-    /// store reports where each event went, the originals' places for a replay.
-    private mutating func commitChunk(_ chunk: ArraySlice<IngestUnit.Event>) async throws(EventStoreError) {
-        precondition(!chunk.isEmpty, "a chunk holds at least one event")
-        var requests: [StreamAppend] = []
-        for event in chunk {
-            if requests.last?.stream == event.stream {
-                requests[requests.count - 1].events.append(event.data)
-            } else {
-                let check = requests.isEmpty && event.stream == stream ? expected : nil
-                requests.append(StreamAppend(stream: event.stream, events: [event.data], expectedVersion: check ?? .any))
-            }
-        }
+    /// Appends `requests` (`events` events in all) atomically and writes their acknowledgement
+    /// lines, in input order: the store reports where each event went, the originals' places for
+    /// a replay. The first request gets `--expected-version` when it is for `--stream`.
+    private mutating func commitRequests(_ requests: [StreamAppend], events: Int) async throws(EventStoreError) {
+        precondition(!requests.isEmpty && events > 0, "a commit holds at least one event")
+        var requests = requests
+        if let expected, requests[0].stream == stream { requests[0].expectedVersion = expected }
         let result = try await store.append(requests)
-        precondition(result.events.count == chunk.count, "one result per event, in the order given")
+        precondition(result.events.count == events, "one result per event, in the order given")
         if let stream, expected != nil, let reached = result.events.last(where: { $0.stream == stream })?.streamVersion {
             expected = .exact(reached)
         }
@@ -77,7 +76,7 @@ struct Appender {
         }
         StandardIO.write(acks.bytes)
         acks.removeAll()
-        eventsAcknowledged += chunk.count
+        eventsAcknowledged += events
     }
 
     /// The error for a failed commit, naming the input lines that were not appended.

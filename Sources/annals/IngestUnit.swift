@@ -13,6 +13,10 @@ struct IngestUnit {
     }
 
     private(set) var events: [Event] = []
+    /// The events as store requests, built here on the parsing thread so the committer only
+    /// hands them over: the runs of consecutive events of one stream, in input order, each
+    /// expecting `.any` (the committer sets `--expected-version` on the first).
+    private(set) var requests: [StreamAppend] = []
     /// The bytes the events take in the log.
     private(set) var storedBytes = 0
     /// The input bytes the unit's lines took, newlines included (for progress).
@@ -31,8 +35,27 @@ struct IngestUnit {
         if let id = input.id, let earlier = lineOfID.updateValue(line, forKey: id) {
             throw CLIError("id \(id) repeats the id of line \(earlier)")
         }
-        events.append(Event(line: line, stream: StreamName(input.stream), data: input.eventData, storedBytes: bytes))
+        let event = Event(line: line, stream: StreamName(input.stream), data: input.eventData, storedBytes: bytes)
+        if requests.last?.stream == event.stream {
+            requests[requests.count - 1].events.append(event.data)
+        } else {
+            requests.append(StreamAppend(stream: event.stream, events: [event.data]))
+        }
+        events.append(event)
         storedBytes += bytes
+    }
+
+    /// `events` as store requests: the runs of consecutive events of one stream, in order.
+    static func requests(_ events: ArraySlice<Event>) -> [StreamAppend] {
+        var requests: [StreamAppend] = []
+        for event in events {
+            if requests.last?.stream == event.stream {
+                requests[requests.count - 1].events.append(event.data)
+            } else {
+                requests.append(StreamAppend(stream: event.stream, events: [event.data]))
+            }
+        }
+        return requests
     }
 
     /// The events cut into runs that each fit one atomic log batch, in input order.

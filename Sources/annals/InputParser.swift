@@ -1,4 +1,5 @@
 import AnnalsJSON
+import AnnalsLog
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -26,7 +27,7 @@ final class InputParser: @unchecked Sendable {
     }
 
     /// Starts parsing on a background thread; the queue receives the units and the end.
-    func start() { BackgroundThread.start { self.run() } }
+    func start() { DetachedThread.start { self.run() } }
 
     /// Reads to the end of input (or the first bad line, or until the committer stops).
     func run() {

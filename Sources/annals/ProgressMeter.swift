@@ -40,19 +40,24 @@ final class ProgressMeter: @unchecked Sendable {
                                                           seconds: Double(now - start) / 1e9)).utf8), to: 2)
     }
 
-    /// Runs `body` while a background thread redraws `label` with the time elapsed, for work
-    /// that reports nothing until it ends (`Log.verify` has no progress callback).
-    func whileRunning<T>(_ label: String, _ body: () throws -> T) rethrows -> T {
-        guard isEnabled else { return try body() }
+    /// Runs `body` while a background thread redraws the display, for work that reports
+    /// seldom or never (`Log.verify` reports after each segment): `label` with the time elapsed
+    /// until `body` first calls its `update(count, bytes)`, then the count, bytes, rate and,
+    /// with a known total, percent and ETA of the latest update.
+    func whileRunning<T>(_ label: String, _ body: (_ update: (Int, UInt64) -> Void) throws -> T) rethrows -> T {
+        guard isEnabled else { return try body { _, _ in } }
         let ticker = Ticker()
-        let start = self.start
-        BackgroundThread.start {
+        let (start, unit, total) = (self.start, self.unit, self.totalBytes)
+        DetachedThread.start {
             var lastDraw: UInt64 = 0
             while !ticker.isStopped {
                 let now = Self.now()
                 if now - lastDraw >= Self.intervalNanoseconds * 4 {
                     lastDraw = now
-                    StandardIO.write(Array("\r\u{1B}[K\(label): \(Int(Double(now - start) / 1e9)) s".utf8), to: 2)
+                    let seconds = Double(now - start) / 1e9
+                    let text = ticker.latest.map { Self.line(unit: unit, count: $0.count, bytes: $0.bytes, total: total, seconds: seconds) }
+                        ?? "\(label): \(Int(seconds)) s"
+                    StandardIO.write(Array("\r\u{1B}[K\(text)".utf8), to: 2)
                 }
                 usleep(20_000)
             }
@@ -64,18 +69,21 @@ final class ProgressMeter: @unchecked Sendable {
             drawn = true
             finish()
         }
-        return try body()
+        return try body { count, bytes in ticker.note(count: count, bytes: bytes) }
     }
 
-    /// The stop flag between `whileRunning` and its drawing thread.
+    /// The stop flag and the latest progress between `whileRunning` and its drawing thread.
     private final class Ticker: @unchecked Sendable {
         private let mutex = PosixMutex()
         private var stopped = false
         private var exited = false
+        private var progress: (count: Int, bytes: UInt64)?
         var isStopped: Bool { mutex.withLock { stopped } }
         var hasExited: Bool { mutex.withLock { exited } }
+        var latest: (count: Int, bytes: UInt64)? { mutex.withLock { progress } }
         func stop() { mutex.withLock { stopped = true } }
         func markExited() { mutex.withLock { exited = true } }
+        func note(count: Int, bytes: UInt64) { mutex.withLock { progress = (count, bytes) } }
     }
 
     /// Erases the display, so what follows on standard error starts on a clean line.

@@ -25,10 +25,10 @@ enum RecordJSON {
         writer.key("id")
         appendUUID(event.id, to: &writer)
         writer.key("timestamp")
-        writer.appendValue { bytes in
-            bytes.append(UInt8(ascii: "\""))
-            Timestamps.appendISO8601(nanoseconds: event.timestampNanoseconds, to: &bytes)
-            bytes.append(UInt8(ascii: "\""))
+        writer.appendFixed(count: Timestamps.iso8601Bytes + 2) { out in
+            out[0] = UInt8(ascii: "\"")
+            Timestamps.writeISO8601(nanoseconds: event.timestampNanoseconds, to: out + 1)
+            out[Timestamps.iso8601Bytes + 1] = UInt8(ascii: "\"")
         }
         if JSONValidator.isValidValue(event.data) {
             writer.field("data", rawJSON: event.data)
@@ -51,16 +51,19 @@ enum RecordJSON {
     /// The id as a quoted lowercase UUID string, without making a `String`.
     private static func appendUUID(_ id: UUID, to writer: inout JSONWriter) {
         let hex: StaticString = "0123456789abcdef"
-        writer.appendValue { bytes in
-            bytes.append(UInt8(ascii: "\""))
+        writer.appendFixed(count: 38) { out in  // a quote, 32 hex digits, 4 dashes, a quote
+            out[0] = UInt8(ascii: "\"")
+            var at = 1
             withUnsafeBytes(of: id.uuid) { uuid in
                 for (index, byte) in uuid.enumerated() {
-                    if index == 4 || index == 6 || index == 8 || index == 10 { bytes.append(UInt8(ascii: "-")) }
-                    bytes.append(hex.utf8Start[Int(byte >> 4)])
-                    bytes.append(hex.utf8Start[Int(byte & 15)])
+                    if index == 4 || index == 6 || index == 8 || index == 10 { out[at] = UInt8(ascii: "-"); at += 1 }
+                    out[at] = hex.utf8Start[Int(byte >> 4)]
+                    out[at + 1] = hex.utf8Start[Int(byte & 15)]
+                    at += 2
                 }
             }
-            bytes.append(UInt8(ascii: "\""))
+            precondition(at == 37, "a UUID is 36 characters")
+            out[37] = UInt8(ascii: "\"")
         }
     }
 }
@@ -74,9 +77,22 @@ enum Timestamps {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// Appends `YYYY-MM-DDTHH:MM:SS.mmmZ` without making a `String`: `annals read` writes one
-    /// per event.
+    /// The length of `YYYY-MM-DDTHH:MM:SS.mmmZ`: every Int64 of nanoseconds has a 4-digit year.
+    static let iso8601Bytes = 24
+
+    /// Appends `YYYY-MM-DDTHH:MM:SS.mmmZ` without making a `String`.
     static func appendISO8601(nanoseconds: Int64, to bytes: inout [UInt8]) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: iso8601Bytes) { scratch in
+            writeISO8601(nanoseconds: nanoseconds, to: scratch.baseAddress!)
+            bytes.append(contentsOf: UnsafeBufferPointer(scratch))
+        }
+    }
+
+    /// Writes `YYYY-MM-DDTHH:MM:SS.mmmZ`, exactly `iso8601Bytes` bytes, at `out`: `annals read`
+    /// writes one per event.
+    static func writeISO8601(nanoseconds: Int64, to out: UnsafeMutablePointer<UInt8>) {
+        var at = 0
+        func put(_ byte: UInt8) { out[at] = byte; at += 1 }
         // Floor division without overflow, for any stored value (Int64.min included).
         func floorDivide(_ value: Int64, _ divisor: Int64) -> Int64 {
             let quotient = value / divisor
@@ -95,24 +111,26 @@ enum Timestamps {
         let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
         let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
         // Fixed-width decimal: every field fits its width (years are 1677...2262 for Int64 nanoseconds).
+        // Constant divisors only, which compile to multiplications: one call per event of `read`.
         func digits(_ value: Int64, _ width: Int) {
-            var divisor: Int64 = 1
-            for _ in 1..<width { divisor *= 10 }
-            precondition(value >= 0 && value < divisor * 10, "a field fits its width")
-            while divisor > 0 {
-                bytes.append(UInt8(truncatingIfNeeded: value / divisor % 10) + 0x30)
-                divisor /= 10
-            }
+            precondition(width >= 2 && width <= 4 && value >= 0, "a field is 2 to 4 digits")
+            precondition(value < (width == 4 ? 10_000 : width == 3 ? 1_000 : 100), "a field fits its width")
+            let value = Int(value)
+            if width == 4 { put(UInt8(truncatingIfNeeded: value / 1000) + 0x30) }
+            if width >= 3 { put(UInt8(truncatingIfNeeded: value / 100 % 10) + 0x30) }
+            put(UInt8(truncatingIfNeeded: value / 10 % 10) + 0x30)
+            put(UInt8(truncatingIfNeeded: value % 10) + 0x30)
         }
         let seconds = dayMilliseconds / 1000
         digits(year, 4)
-        bytes.append(UInt8(ascii: "-")); digits(month, 2)
-        bytes.append(UInt8(ascii: "-")); digits(day, 2)
-        bytes.append(UInt8(ascii: "T")); digits(seconds / 3600, 2)
-        bytes.append(UInt8(ascii: ":")); digits(seconds / 60 % 60, 2)
-        bytes.append(UInt8(ascii: ":")); digits(seconds % 60, 2)
-        bytes.append(UInt8(ascii: ".")); digits(dayMilliseconds % 1000, 3)
-        bytes.append(UInt8(ascii: "Z"))
+        put(UInt8(ascii: "-")); digits(month, 2)
+        put(UInt8(ascii: "-")); digits(day, 2)
+        put(UInt8(ascii: "T")); digits(seconds / 3600, 2)
+        put(UInt8(ascii: ":")); digits(seconds / 60 % 60, 2)
+        put(UInt8(ascii: ":")); digits(seconds % 60, 2)
+        put(UInt8(ascii: ".")); digits(dayMilliseconds % 1000, 3)
+        put(UInt8(ascii: "Z"))
+        precondition(at == iso8601Bytes, "the time is exactly its fixed width")
     }
 
     /// Parses an ISO 8601 date-time (`YYYY-MM-DDTHH:MM:SS`, optional fractional seconds, then

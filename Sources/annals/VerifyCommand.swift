@@ -26,8 +26,14 @@ struct VerifyCommand: ParsableCommand {
     func run() throws {
         let log = try store.openReadOnly()
         let recovery = log.recoveryReport
-        let size = (try? log.stats()).map { "verifying \($0.records) records, \(ByteCount.text($0.bytes))" } ?? "verifying"
-        let report = ProgressMeter(unit: "records", totalBytes: nil, choice: progress.progress).whileRunning(size) { log.verify() }
+        let stats = try? log.stats()
+        let size = stats.map { "verifying \($0.records) records, \(ByteCount.text($0.bytes))" } ?? "verifying"
+        // The total is the segments' size, so the display has a percent and an ETA once the
+        // first segment is checked (verify reports after each one).
+        let meter = ProgressMeter(unit: "records", totalBytes: stats?.bytes, choice: progress.progress)
+        let report = meter.whileRunning(size) { update in
+            log.verify { partial in update(partial.recordsChecked, partial.bytesChecked) }
+        }
         try? log.close()
         if json {
             StandardIO.write(Self.json(recovery, report))

@@ -93,6 +93,30 @@ import Testing
         #expect(try Self.positions(["--category", "big", "--limit", "2000"], in: dir) == Array(1...2000))
     }
 
+    /// Proves `read` writes each event's stored time as `YYYY-MM-DDTHH:MM:SS.mmmZ` in UTC, floored
+    /// to the millisecond, from 0 to Int64.max nanoseconds (the log stores no time before 1970):
+    /// events appended with exact timestamps through the library, expected strings computed apart.
+    @Test func timestampsAreUTCMillisecondsFloored() async throws {
+        let cases: [(Int64, String)] = [
+            (0, "1970-01-01T00:00:00.000Z"), (999_999, "1970-01-01T00:00:00.000Z"), (86_399_999_999_999, "1970-01-01T23:59:59.999Z"),
+            (951_782_400_500_000_000, "2000-02-29T00:00:00.500Z"), (1_234_567_890_125_999_999, "2009-02-13T23:31:30.125Z"),
+            (4_102_444_799_250_000_000, "2099-12-31T23:59:59.250Z"), (.max, "2262-04-11T23:47:16.854Z"),
+        ]
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let store = try await EventStore.open(directory: dir.path)
+        for (index, (nanoseconds, _)) in cases.enumerated() {  // in time order: the log keeps time non-decreasing
+            try await store.append(to: StreamName("t-\(index)"), [EventData(type: "T", data: Array("1".utf8), timestampNanoseconds: nanoseconds)])
+        }
+        try await store.close()
+        let run = try CLIProcess.run(["read", "--dir", dir.path])
+        #expect(run.status == 0, "\(run.stderr)")
+        let written = run.stdoutLines.compactMap { line in
+            (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["timestamp"] as? String
+        }
+        #expect(written == cases.map(\.1))
+    }
+
     /// Proves a soft-deleted and a hard-deleted stream are clear errors for `--stream`.
     @Test func deletedStreamsAreErrors() async throws {
         let dir = try Self.store()

@@ -49,7 +49,11 @@ import AnnalsLog
             let hash = store.engine.hash("rare")
             let full = store.engine.lock.withLock { store.engine.fullSegments }
             #expect(full.count > 5)
-            let holding = full.filter { !$0.entries(hash: hash, versions: 0...UInt64.max).isEmpty }
+            let holding = full.filter { segment in
+                var found: [VersionedPosition] = []
+                segment.appendEntries(hash: hash, versions: 0...UInt64.max, to: &found)
+                return !found.isEmpty
+            }
             #expect(holding.map(\.base) == [LogPosition.first])
             let maybe = full.filter { $0.streams.mayContain(hash) }
             #expect(maybe.count <= 3)

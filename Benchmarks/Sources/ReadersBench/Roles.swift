@@ -43,11 +43,12 @@ enum Role {
         print("rate \(Int(Double(appended) / elapsed))")
     }
 
-    /// Follows the store read-only from its end until `count` events arrived (or `seconds`
-    /// passed), then prints `received N`.
-    static func follower(dir: String, count: Int, seconds: Double) async throws {
+    /// Follows the store read-only from its end (or, with `fromStart`, from its first event)
+    /// until `count` events arrived (or `seconds` passed), then prints `received N` and the
+    /// process's CPU time per event received.
+    static func follower(dir: String, count: Int, seconds: Double, fromStart: Bool = false) async throws {
         let store = try await EventStore.open(directory: dir, mode: .readOnly)
-        let subscription = try store.subscribe(from: .end)
+        let subscription = try store.subscribe(from: fromStart ? .start : .end)
         let deadline = Clock.uptimeNanoseconds() + UInt64(seconds * 1e9)
         let counting = Task { () throws -> Int in
             var received = 0
@@ -64,7 +65,11 @@ enum Role {
         let received = try await counting.value
         watchdog.cancel()
         try await store.close()
+        var usage = rusage()
+        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+        let cpu = Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1e6 + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec)
         print("received \(received)")
+        print("cpu-us-per-event \(received > 0 ? cpu / Double(received) : 0)")
     }
 }
 

@@ -21,7 +21,8 @@ let task = Task.detached { () async throws -> Void in
     case "write-full":
         try await Role.fullSpeedWriter(dir: option("--dir")!, batch: Int(option("--batch")!)!, seconds: Double(option("--seconds")!)!)
     case "follow":
-        try await Role.follower(dir: option("--dir")!, count: Int(option("--count")!)!, seconds: Double(option("--seconds")!)!)
+        try await Role.follower(dir: option("--dir")!, count: Int(option("--count")!)!, seconds: Double(option("--seconds")!)!,
+                                fromStart: option("--from") == "start")
     default:
         let settings = Measurements.Settings(
             events: option("--events").flatMap(Int.init) ?? 1_000_000,

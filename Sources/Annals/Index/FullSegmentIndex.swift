@@ -24,20 +24,19 @@ struct FullSegmentIndex: Sendable {
         return FullSegmentIndex(base: base, end: end, streams: streams, ids: ids, times: times)
     }
 
-    /// Entries whose hash is `hash` and version is in `versions`, in version order. Several
-    /// streams may share a hash: the caller confirms each against the record's stream name.
-    func entries(hash: UInt64, versions: ClosedRange<UInt64>) -> [VersionedPosition] {
+    /// Appends to `found` the entries whose hash is `hash` and version is in `versions`, in
+    /// version order. Several streams may share a hash: the caller confirms each against the
+    /// record's stream name.
+    func appendEntries(hash: UInt64, versions: ClosedRange<UInt64>, to found: inout [VersionedPosition]) {
         precondition(streams.isIntact, "a damaged stream index is replaced before use")
-        guard streams.mayContain(hash) else { return [] }
+        guard streams.mayContain(hash) else { return }
         var index = streams.lowerBound(hash, versions.lowerBound)
-        var found: [VersionedPosition] = []
         while index < streams.entryCount, streams.field(index, 0) == hash {
             let version = streams.field(index, 1)
             guard version <= versions.upperBound else { break }
             found.append(VersionedPosition(version: version, position: LogPosition(streams.field(index, 2))))
             index += 1
         }
-        return found
     }
 
     /// The position of the event with `id`, if this segment indexes it.

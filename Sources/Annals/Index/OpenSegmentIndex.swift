@@ -23,9 +23,9 @@ struct OpenSegmentIndex: Sendable {
 
     /// An empty index; `expectedRecords` sizes its tables, so a segment indexed in one pass
     /// (on open) never regrows them.
-    init(base: LogPosition, expectedRecords: Int = 1024) {
+    init(base: LogPosition, expectedRecords: Int = 1024, indexingIDs: Bool = true) {
         self.base = base
-        ids = EventIDTable(capacity: expectedRecords)
+        ids = EventIDTable(capacity: indexingIDs ? expectedRecords : 16)
         streams.reserveCapacity(expectedRecords / 4)
     }
 
@@ -35,12 +35,14 @@ struct OpenSegmentIndex: Sendable {
         return (position.rawValue - base.rawValue) % Self.timeIndexIntervalRecords == 0
     }
 
-    /// Notes an event's stream entry and id. Control records belong to no index but time.
-    mutating func note(_ record: IndexedRecord) {
+    /// Notes an event's stream entry and, with `indexingID`, its id. Control records belong to
+    /// no index but time. A read-only store passes false: ids serve only the writer's
+    /// idempotency checks, and a reader never writes this index out.
+    mutating func note(_ record: IndexedRecord, indexingID: Bool = true) {
         precondition(record.position >= base, "a record before the segment base")
         guard !record.isControl else { return }
         streams[record.stream, default: []].append(VersionedPosition(version: record.version, position: record.position))
-        ids.insert(record.id, at: record.position)
+        if indexingID { ids.insert(record.id, at: record.position) }
     }
 
     mutating func noteTime(_ timestamp: Int64, at position: LogPosition) {
@@ -49,9 +51,10 @@ struct OpenSegmentIndex: Sendable {
         times.insert((timestamp, position), at: index)
     }
 
-    /// The stream's entries with versions in `versions`, in version order.
-    func entries(of stream: String, versions: ClosedRange<UInt64>) -> [VersionedPosition] {
-        (streams[stream] ?? []).filter { versions.contains($0.version) }
+    /// Appends to `found` the stream's entries with versions in `versions`, in version order.
+    func appendEntries(of stream: String, versions: ClosedRange<UInt64>, to found: inout [VersionedPosition]) {
+        guard let entries = streams[stream] else { return }
+        for entry in entries where versions.contains(entry.version) { found.append(entry) }
     }
 
     /// The last time entry strictly before `timestamp`, or nil if none.

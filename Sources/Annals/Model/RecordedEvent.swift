@@ -40,6 +40,20 @@ public struct RecordedEvent: Sendable, Equatable {
         metadata = record.metadata
     }
 
+    /// The event a record holds, copied out of the read buffer. `stream` is the record's own
+    /// stream name: decoded by the caller, or (for a stream read, which checked it against the
+    /// record's bytes) the name it asked for, so no name is decoded.
+    init(_ view: RecordView, stream: StreamName) {
+        self.stream = stream
+        version = view.streamVersion
+        position = view.position
+        timestampNanoseconds = view.timestamp
+        id = UUID(view.eventID)
+        type = view.eventType
+        data = Array(view.payloadBytes)
+        metadata = Array(view.metadataBytes)
+    }
+
     /// Decodes the data as JSON.
     public func decode<Value: Decodable>(_ type: Value.Type = Value.self) throws(EventStoreError) -> Value {
         do { return try JSONDecoder().decode(Value.self, from: Data(data)) } catch {

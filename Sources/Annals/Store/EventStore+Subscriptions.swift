@@ -29,7 +29,9 @@ extension EventStore {
     /// The first position a subscription from `start` reads (the store must be open).
     func startPosition(_ start: SubscriptionStart) throws(EventStoreError) -> LogPosition {
         try engine.lock.withLock { () throws(EventStoreError) in try engine.checkOpen() }
-        try engine.followIfStale()
+        // A read-only store learns where the writer is, without indexing: a subscription reads
+        // by position, so a process that only subscribes never builds the stream index.
+        if engine.isReadOnly { try engine.follow(indexing: false) }
         switch start {
         case .start: return .first
         case .end: return LogPosition(engine.visibleEnd.load(ordering: .acquiring))

@@ -73,6 +73,7 @@ extension StoreEngine {
                 switch job.kind {
                 case .events(let requests):
                     guard try !isReplay(job.ids) else { return [] }
+                    after.reserveCapacity(requests.count)  // no rehashing as a large batch's streams are added
                     return try eventEntries(for: requests, after: &after)
                 case .delete(let request):
                     return [try deletion(request, after: &after)]
@@ -118,7 +119,8 @@ extension StoreEngine {
     private func isReplay(_ ids: [EventID]) throws(EventStoreError) -> Bool {
         var stored = 0
         var firstStored: EventID?
-        for id in ids where tentative.contains(id) || position(of: id) != nil {
+        let anyTentative = !tentative.isEmpty  // usually false: one appender awaits each append
+        for id in ids where (anyTentative && tentative.contains(id)) || position(of: id) != nil {
             stored += 1
             firstStored = firstStored ?? id
         }
@@ -143,21 +145,34 @@ extension StoreEngine {
         entries.reserveCapacity(requests.reduce(0) { $0 + $1.events.count })
         for request in requests {
             let name = request.stream.rawValue
-            var head = after[name] ?? decidedHead(name)
-            if head.tombstoned { throw .streamTombstoned(request.stream) }
-            guard request.expectedVersion.accepts(actual: head.liveVersion) else {
-                throw .wrongExpectedVersion(stream: request.stream, expected: request.expectedVersion, actual: head.liveVersion)
+            if let slot = after.index(forKey: name) {
+                // Named earlier in the batch: numbered after what the earlier parts reached.
+                try Self.number(request, head: &after.values[slot], into: &entries)
+            } else {
+                var head = decidedHead(name)
+                try Self.number(request, head: &head, into: &entries)
+                after[name] = head
             }
-            for event in request.events {
-                let version = head.nextVersion
-                entries.append(LogEntry(stream: name, eventType: event.type, streamVersion: version,
-                                        eventID: event.id.eventID, timestamp: event.timestampNanoseconds,
-                                        metadata: event.metadata, payload: event.data))
-                head.lastVersion = version
-            }
-            after[name] = head
         }
         return entries
+    }
+
+    /// Checks `request` against `head` (the stream's head before it), appends its entries, and
+    /// leaves `head` where they take it.
+    private static func number(_ request: StreamAppend, head: inout StreamHead, into entries: inout [LogEntry]) throws(EventStoreError) {
+        precondition(!request.events.isEmpty, "validate refuses a stream without events")
+        if head.tombstoned { throw .streamTombstoned(request.stream) }
+        guard request.expectedVersion.accepts(actual: head.liveVersion) else {
+            throw .wrongExpectedVersion(stream: request.stream, expected: request.expectedVersion, actual: head.liveVersion)
+        }
+        let name = request.stream.rawValue
+        for event in request.events {
+            let version = head.nextVersion
+            entries.append(LogEntry(stream: name, eventType: event.type, streamVersion: version,
+                                    eventID: event.id.eventID, timestamp: event.timestampNanoseconds,
+                                    metadata: event.metadata, payload: event.data))
+            head.lastVersion = version
+        }
     }
 
     /// The control record that deletes `stream`, if its version is as expected. Caller holds `lock`.
@@ -198,9 +213,16 @@ extension StoreEngine {
                 ids.append(event.id.eventID)
             }
         }
-        if ids.count > 1 && Set(ids).count != ids.count {
-            let duplicate = Dictionary(grouping: ids, by: { $0 }).first { $0.value.count > 1 }!.key
-            throw .invalidArgument(.init("an event id appears twice in one append", eventID: UUID(duplicate)))
+        if ids.count > 1 {
+            // The id table rather than a Set: no per-id SipHash on every large batch.
+            var seen = EventIDTable(capacity: ids.count)
+            for id in ids {
+                guard seen[id] == nil else {
+                    throw .invalidArgument(.init("an event id appears twice in one append", eventID: UUID(id)))
+                }
+                seen.insert(id, at: .first)
+            }
+            precondition(seen.count == ids.count, "every id was inserted once")
         }
         return ids
     }
@@ -220,7 +242,7 @@ extension StoreEngine {
             }
             return found
         }
-        let records = try records(at: positions.sorted()) { _ in true }
+        let records = try records(at: Array(Set(positions)).sorted()) { _ in true }
         var byPosition: [LogPosition: LogRecord] = [:]
         for record in records { byPosition[record.position] = record }
         var events: [AppendedEvent] = []

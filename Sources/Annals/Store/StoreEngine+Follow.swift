@@ -90,7 +90,7 @@ extension StoreEngine {
                 index = openSegments.removeValue(forKey: bases[slot]) ?? OpenSegmentIndex(base: bases[slot])
             }
             heads[record.stream, default: StreamHead()].apply(record)  // idempotent: the checkpoint may hold it
-            index.note(record)
+            index.note(record, indexingID: false)
             if index.wantsTimeEntry(record.position) { index.noteTime(record.timestamp, at: record.position) }
         }
         openSegments[bases[slot]] = index
@@ -137,14 +137,16 @@ extension StoreEngine {
     }
 
     /// What a subscription does at the head: waits until a commit passes `cursor` (the signal
-    /// wakes it), or in a read-only store polls the writer's published watermark once, sleeping
-    /// one follow interval when nothing came. The caller re-reads the visible end after it.
+    /// wakes it). In a read-only store the watermark poller moves the visible end and wakes it
+    /// (`WatermarkPoller`); what the poller failed with is thrown here. The caller re-reads the
+    /// visible end after it.
     func waitForCommit(beyond cursor: LogPosition) async throws(EventStoreError) {
-        if isReadOnly {
-            if try follow(indexing: false) { return }
-            try? await Task.sleep(nanoseconds: Self.followIntervalNanoseconds)
+        let current: @Sendable () -> LogPosition = { [self] in LogPosition(visibleEnd.load(ordering: .acquiring)) }
+        guard let poller else {
+            await signal.wait(beyond: cursor, current: current)
             return
         }
-        await signal.wait(beyond: cursor) { [self] in LogPosition(visibleEnd.load(ordering: .acquiring)) }
+        await signal.wait(beyond: cursor, current: current, afterRegistering: { poller.ensureRunning(for: self) })
+        if let failure = poller.lastFailure { throw failure }
     }
 }

@@ -61,11 +61,11 @@ extension StoreEngine {
     /// Indexes the records in `[base, end)`, applying those at or after `headsFrom` to the heads.
     func scan(from base: LogPosition, to end: LogPosition, headsFrom: LogPosition) throws(LogError) -> OpenSegmentIndex {
         guard end > base else { return OpenSegmentIndex(base: base) }
-        var index = OpenSegmentIndex(base: base, expectedRecords: Int(end.rawValue - base.rawValue))
+        var index = OpenSegmentIndex(base: base, expectedRecords: Int(end.rawValue - base.rawValue), indexingIDs: !isReadOnly)
         var count = 0
         try log.forEachRecord(from: base, limit: Int(end.rawValue - base.rawValue)) { view in
             let record = IndexedRecord(view)
-            index.note(record)
+            index.note(record, indexingID: !isReadOnly)
             if index.wantsTimeEntry(record.position) { index.noteTime(record.timestamp, at: record.position) }
             if record.position >= headsFrom { heads[record.stream, default: StreamHead()].apply(record) }
             count += 1

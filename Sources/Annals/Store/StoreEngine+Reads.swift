@@ -1,4 +1,7 @@
 import AnnalsLog
+#if canImport(Glibc)
+import Glibc
+#endif
 import Synchronization
 import Logging
 
@@ -13,24 +16,36 @@ extension StoreEngine {
         try followIfStale()
         let found = try lock.withLock { () throws(EventStoreError) -> [VersionedPosition] in
             try checkOpen()
-            guard let versions = try versionRange(stream, from: version, direction: direction, limit: limit) else { return [] }
+            guard let head = heads[stream.rawValue],
+                  let versions = try versionRange(stream, head: head, from: version, direction: direction, limit: limit)
+            else { return [] }
             try replaceDamagedIndexes { $0.streams.isIntact }
-            return candidates(stream.rawValue, versions: versions)
+            return candidates(stream.rawValue, head: head, versions: versions)
         }
-        let name = stream.rawValue
-        let records = try records(at: found.map(\.position)) { view in
-            view.streamBytes.elementsEqual(name.utf8) && !ControlRecord.isControl(flags: view.flags)
-        }
-        let events = records.map(RecordedEvent.init)
+        // Candidates share the stream's hash; the record's own name decides. The event is built
+        // straight from the record's bytes, with the name the caller gave.
+        let wanted = Array(stream.rawValue.utf8)
+        var events: [RecordedEvent] = []
+        events.reserveCapacity(found.count)
+        do {
+            try log.forEachRecord(at: found.map(\.position)) { view in
+                let bytes = view.streamBytes
+                if bytes.count == wanted.count, wanted.isEmpty || wanted.withUnsafeBytes({ memcmp(bytes.baseAddress!, $0.baseAddress!, $0.count) == 0 }),
+                   !ControlRecord.isControl(flags: view.flags) {
+                    events.append(RecordedEvent(view, stream: stream))
+                }
+                return true
+            }
+        } catch { throw EventStoreError(error) }
         return direction == .forward ? events : events.reversed()
     }
 
     /// The versions a read covers: dense, since a stream's versions have no gaps. Nil when
     /// nothing is readable there. Caller holds `lock`.
     private func versionRange(
-        _ stream: StreamName, from version: UInt64?, direction: ReadDirection, limit: Int
+        _ stream: StreamName, head: StreamHead, from version: UInt64?, direction: ReadDirection, limit: Int
     ) throws(EventStoreError) -> ClosedRange<UInt64>? {
-        guard let head = heads[stream.rawValue], head.lastVersion != nil || head.tombstoned else { return nil }
+        guard head.lastVersion != nil || head.tombstoned else { return nil }
         if head.tombstoned { throw .streamTombstoned(stream) }
         if head.isSoftDeleted { throw .streamDeleted(stream) }
         guard let live = head.liveVersion else { return nil }
@@ -51,38 +66,31 @@ extension StoreEngine {
     /// Index entries of `stream` for `versions`, in position order: full segments first, then
     /// open ones. Entries of other streams with the same hash are included; reading the record
     /// tells them apart. Caller holds `lock`.
-    private func candidates(_ stream: String, versions: ClosedRange<UInt64>) -> [VersionedPosition] {
+    private func candidates(_ stream: String, head: StreamHead, versions: ClosedRange<UInt64>) -> [VersionedPosition] {
         var found: [VersionedPosition] = []
+        found.reserveCapacity(Int(min(versions.upperBound - versions.lowerBound, 1 << 12)) + 1)
         let key = hash(stream)
-        let last = heads[stream]?.lastPosition ?? UInt64.max
-        for full in fullSegments where full.base.rawValue <= last {
-            found += full.entries(hash: key, versions: versions)
+        for full in fullSegments where full.base.rawValue <= head.lastPosition {
+            full.appendEntries(hash: key, versions: versions, to: &found)
         }
-        for base in openSegments.keys.sorted() {
-            found += openSegments[base]!.entries(of: stream, versions: versions)
+        for index in openSegments.values {
+            index.appendEntries(of: stream, versions: versions, to: &found)
         }
         found.sort { $0.position < $1.position }
         return found
     }
 
-    /// Reads the records at `positions` (ascending) that pass `matches`, reading runs of
-    /// consecutive positions in one pass.
+    /// Reads the records at `positions` (strictly ascending) that pass `matches`, in one pass
+    /// over the log (`Log.forEachRecord(at:)`).
     func records(at positions: [LogPosition], where matches: (RecordView) -> Bool) throws(EventStoreError) -> [LogRecord] {
         var records: [LogRecord] = []
         records.reserveCapacity(positions.count)
-        var index = 0
-        while index < positions.count {
-            var runEnd = index + 1
-            while runEnd < positions.count, positions[runEnd].rawValue == positions[runEnd - 1].rawValue + 1 { runEnd += 1 }
-            // The run's positions are consecutive, so the log yields exactly them, in order.
-            do {
-                try log.forEachRecord(from: positions[index], limit: runEnd - index) { view in
-                    if matches(view) { records.append(view.materialize()) }
-                    return true
-                }
-            } catch { throw EventStoreError(error) }
-            index = runEnd
-        }
+        do {
+            try log.forEachRecord(at: positions) { view in
+                if matches(view) { records.append(view.materialize()) }
+                return true
+            }
+        } catch { throw EventStoreError(error) }
         return records
     }
 
@@ -100,7 +108,7 @@ extension StoreEngine {
             try log.forEachRecord(from: start, limit: limit) { view in
                 next = view.position.advanced(by: 1)
                 if !ControlRecord.isControl(flags: view.flags) && filter.matches(view) {
-                    events.append(RecordedEvent(view.materialize()))
+                    events.append(RecordedEvent(view, stream: StreamName(view.stream)))
                 }
                 return events.count < maxEvents
             }

@@ -60,6 +60,8 @@ final class StoreEngine: @unchecked Sendable {
     let followMutex = PosixMutex()
     /// When the last catch-up ran (uptime nanoseconds; read-only only).
     let lastFollowed = Atomic<UInt64>(0)
+    /// Wakes a read-only engine's subscriptions when the writer's watermark moves (nil for a writer).
+    let poller: WatermarkPoller?
 
     init(log: Log, options: EventStoreOptions) {
         self.log = log
@@ -72,6 +74,7 @@ final class StoreEngine: @unchecked Sendable {
         self.visibleEnd = Atomic(log.nextPosition.rawValue)
         self.report = EventStoreOpenReport(log: log.recoveryReport)
         self.isReadOnly = log.mode == .readOnly
+        self.poller = isReadOnly ? WatermarkPoller(intervalNanoseconds: Self.followIntervalNanoseconds) : nil
     }
 
     /// Opens the log and loads or rebuilds the stream layer's state (read-only: loads it,

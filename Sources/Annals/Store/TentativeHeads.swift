@@ -7,6 +7,10 @@ import AnnalsLog
 /// Touched only on the commit thread. Jobs finish in the order they were decided (the log
 /// finishes a group's requests in queue order), except a job refused alone, which `discard`
 /// takes out wherever it is.
+///
+/// The common case is one job at a time (a single appender awaits each append): its heads are
+/// taken as they are, without merging, and its ids are put into a lookup table only when a
+/// later job of the same group asks about one (`contains`), so a lone large batch pays nothing.
 struct TentativeHeads {
     private struct Job {
         var job: ObjectIdentifier
@@ -15,32 +19,51 @@ struct TentativeHeads {
     }
 
     private var jobs: [Job] = []
+    /// The heads of every job in `jobs`, later jobs' heads over earlier ones'.
     private var heads: [String: StreamHead] = [:]
-    /// The ids of every job in `jobs` (the position is a placeholder: only membership counts).
+    /// The ids of `jobs[0..<idsIndexed]` (the position is a placeholder: only membership counts).
     private var ids = EventIDTable()
+    /// How many of `jobs`, from the first, have their ids in `ids`. Invariant: ≤ `jobs.count`.
+    private var idsIndexed = 0
 
     var isEmpty: Bool { jobs.isEmpty }
 
-    func head(_ stream: String) -> StreamHead? { heads[stream] }
+    /// The head `stream` will have once every decided job is acknowledged; nil when no decided
+    /// job names it (no hashing at all when no job is decided, the common case).
+    func head(_ stream: String) -> StreamHead? { jobs.isEmpty ? nil : heads[stream] }
 
-    func contains(_ id: EventID) -> Bool { !ids.isEmpty && ids[id] != nil }
+    /// True when a decided job holds `id`. Indexes the ids of jobs pushed since the last call.
+    mutating func contains(_ id: EventID) -> Bool {
+        precondition(idsIndexed <= jobs.count, "only pushed jobs are indexed")
+        guard !jobs.isEmpty else { return false }
+        while idsIndexed < jobs.count {
+            for id in jobs[idsIndexed].ids { ids.insert(id, at: .first) }
+            idsIndexed += 1
+        }
+        return ids[id] != nil
+    }
 
     /// Notes what `job` will make true once it is acknowledged.
     mutating func push(_ job: AppendJob, heads after: [String: StreamHead], ids new: [EventID]) {
         jobs.append(Job(job: ObjectIdentifier(job), heads: after, ids: new))
-        heads.merge(after) { $1 }
-        for id in new { ids.insert(id, at: .first) }
+        if jobs.count == 1 {
+            heads = after  // nothing earlier to merge with: share the job's dictionary
+        } else {
+            heads.merge(after) { $1 }
+        }
     }
 
     /// Forgets `job`: acknowledged (its heads are now the store's) or failed.
     mutating func remove(_ job: AppendJob) {
         guard let slot = jobs.firstIndex(where: { $0.job == ObjectIdentifier(job) }) else { return }
         jobs.remove(at: slot)
-        heads.removeAll(keepingCapacity: true)
         ids.removeAll()
-        for remaining in jobs {
-            heads.merge(remaining.heads) { $1 }
-            for id in remaining.ids { ids.insert(id, at: .first) }
+        idsIndexed = 0
+        guard !jobs.isEmpty else {
+            heads = [:]
+            return
         }
+        heads.removeAll(keepingCapacity: true)
+        for remaining in jobs { heads.merge(remaining.heads) { $1 } }
     }
 }

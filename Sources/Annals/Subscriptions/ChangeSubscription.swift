@@ -46,7 +46,7 @@ public struct ChangeSubscription: AsyncSequence, Sendable {
                 if Task.isCancelled { return nil }
                 let end = LogPosition(engine.visibleEnd.load(ordering: .acquiring))
                 if cursor < end {
-                    guard try await refill(end: end, isolation: actor) else { return nil }
+                    guard try refill(end: end) else { return nil }
                     continue
                 }
                 if engine.signal.isClosed { return nil }
@@ -55,13 +55,12 @@ public struct ChangeSubscription: AsyncSequence, Sendable {
         }
 
         /// Reads the next batch from the log. False when the store has closed.
-        private mutating func refill(end: LogPosition, isolation actor: isolated (any Actor)?) async throws(EventStoreError) -> Bool {
+        private mutating func refill(end: LogPosition) throws(EventStoreError) -> Bool {
             let (engine, cursor) = (self.engine, self.cursor)
             let batch = engine.options.subscriptionBufferEvents
             do {
-                let (changes, next) = try await BlockingExecutor.shared.run { () throws(EventStoreError) in
-                    try engine.scanChanges(from: cursor, end: end, maxChanges: batch)
-                }
+                // On the caller's thread, as every read (see `Subscription`).
+                let (changes, next) = try engine.scanChanges(from: cursor, end: end, maxChanges: batch)
                 precondition(next > cursor, "a read past the cursor always moves it")
                 self.cursor = next
                 buffer = changes

@@ -43,9 +43,22 @@ final class CommitSignal: Sendable {
         for waiter in all { waiter.continuation.resume() }
     }
 
+    /// Resumes every waiter, whatever its cursor (each re-checks why it waited).
+    func wakeAll() {
+        let all: [Waiter] = state.withLock { state in
+            defer { state.waiters.removeAll() }
+            return state.waiters
+        }
+        for waiter in all { waiter.continuation.resume() }
+    }
+
+    /// True while some subscription waits.
+    var hasWaiters: Bool { state.withLock { !$0.waiters.isEmpty } }
+
     /// Returns once the watermark passes `cursor` (`current` says where it is now), the signal
-    /// closes, or the task is cancelled.
-    func wait(beyond cursor: LogPosition, current: @Sendable () -> LogPosition) async {
+    /// closes, or the task is cancelled. `afterRegistering` runs once the wait is registered
+    /// (a read-only store makes sure its watermark poller runs).
+    func wait(beyond cursor: LogPosition, current: @Sendable () -> LogPosition, afterRegistering: (() -> Void)? = nil) async {
         let id: UInt64 = state.withLock { state in
             state.nextID += 1
             return state.nextID
@@ -58,7 +71,7 @@ final class CommitSignal: Sendable {
                     state.waiters.append(Waiter(id: id, cursor: cursor, continuation: continuation))
                     return false
                 }
-                if resumeNow { continuation.resume() }
+                if resumeNow { continuation.resume() } else { afterRegistering?() }
             }
         } onCancel: {
             let waiter: Waiter? = state.withLock { state in

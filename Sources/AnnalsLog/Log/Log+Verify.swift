@@ -3,7 +3,10 @@ extension Log {
     /// layout, gapless positions within and across segments, and every position-index entry
     /// against the record it points at. Unlike open, which trusts full segments, this reads all.
     /// It reports problems rather than throwing, so one bad file does not hide the others.
-    public func verify() -> VerifyReport {
+    ///
+    /// `progress` is called on the caller's thread after each segment with the
+    /// report so far (its `bytesChecked` counts up towards the segments' total size).
+    public func verify(progress: (VerifyReport) -> Void = { _ in }) -> VerifyReport {
         // No seal may swap or delete a segment's files while they are being checked.
         sealMutex.lock()
         defer { sealMutex.unlock() }
@@ -27,6 +30,7 @@ extension Log {
                 report.add(error, defaultFile: segment.fileName)
                 expected = end
             }
+            progress(report)
         }
         return report
     }

@@ -16,6 +16,12 @@ protocol SegmentSource: AnyObject, Sendable {
         from position: LogPosition, limit: Int, through last: LogPosition?,
         _ body: (RecordView) throws(LogError) -> Bool
     ) throws(LogError) -> Int
+    /// Calls `body` for the record at each of `positions` (strictly ascending, all in this
+    /// segment) until it returns false, a position is not committed, or `last` is passed.
+    /// Returns the count passed.
+    func forEachRecord(
+        at positions: ArraySlice<LogPosition>, through last: LogPosition, _ body: (RecordView) throws(LogError) -> Bool
+    ) throws(LogError) -> Int
     /// Closes the file. Called once, when the log closes.
     func close()
 }

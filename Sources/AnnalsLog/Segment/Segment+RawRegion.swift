@@ -28,6 +28,41 @@ extension Segment {
         return passed
     }
 
+    /// Point reads through the block cache: consecutive positions in one cached region cost
+    /// one lookup. A position outside every complete region (the active segment's growing
+    /// tail) is read by the streaming reader.
+    func forEachRecord(
+        at positions: ArraySlice<LogPosition>, through last: LogPosition, _ body: (RecordView) throws(LogError) -> Bool
+    ) throws(LogError) -> Int {
+        guard let cache = attachedCache else { return try self.forEachRecordOneByOne(at: positions, through: last, body) }
+        let (end, next) = committed
+        let stop = min(next, last.advanced(by: 1))
+        let index = indexSnapshot
+        var region: DecodedBlock?
+        var passed = 0
+        for position in positions {
+            guard position >= base, position < stop else { break }
+            if let current = region, position < current.entry.firstPosition || position >= current.entry.endPosition { region = nil }
+            if region == nil, let slot = index.floorSlot(position), slot + 1 < index.count, UInt64(index[slot + 1].offset) <= end {
+                region = try cachedRegion(slot, of: index, cache: cache)
+            }
+            if let region {
+                passed += 1
+                if try !body(region.record(at: position)) { return passed }
+                continue
+            }
+            var keepGoing = true
+            let count = try forEachRecord(from: position, limit: 1, through: last) { (view) throws(LogError) -> Bool in
+                keepGoing = try body(view)
+                return false
+            }
+            guard count == 1 else { return passed }
+            passed += 1
+            guard keepGoing else { return passed }
+        }
+        return passed
+    }
+
     private func cachedRegion(_ slot: Int, of index: PositionIndex, cache: BlockCache) throws(LogError) -> DecodedBlock {
         let key = BlockCache.Key(segment: instanceID, block: slot)
         if let region = cache.block(for: key) { return region }

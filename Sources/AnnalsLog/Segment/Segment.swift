@@ -36,6 +36,9 @@ final class Segment: @unchecked Sendable {
         mutex.withLock { self.cache = cache }
     }
 
+    /// The block cache short reads use, if one is attached.
+    var attachedCache: BlockCache? { mutex.withLock { cache } }
+
     /// Hands the file's closing to `deinit`: call once the segment left the log's table.
     func retire() {
         mutex.withLock { retired = true }
