@@ -6,35 +6,42 @@
 # measure, the median of each, the ratio and the spread (min..max) of each side, as a markdown
 # table.
 #
+# --stripped-base builds the base from the new tree itself with the observability hooks removed
+# (observability_cost/strip_hooks.py), so the comparison measures the hooks alone: against the
+# commit before them, every other change made since counts too.
+#
 # --instructions counts instructions instead, with valgrind's callgrind, which a busy machine
 # does not disturb: each phase runs at two sizes on each side, and the difference divided by
 # the difference in operations is the cost of one operation, setup excluded. --scratch DIR
 # keeps the builds and trees there and reuses them (for reruns with the same refs).
 #
-#   observability_cost.sh [--base REF] [--new REF] [--rounds N] [--events N] [--reads N]
-#                         [--instructions] [--scratch DIR]
+#   observability_cost.sh [--base REF | --stripped-base] [--new REF] [--rounds N] [--events N]
+#                         [--reads N] [--instructions] [--scratch DIR]
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(git -C "$here" rev-parse --show-toplevel)
-base="" new="" rounds=7 instructions="" keep="" events=200000 reads=200000
+base="" new="" rounds=7 instructions="" keep="" events=200000 reads=200000 stripped=""
 while [ $# -gt 0 ]; do
     case "$1" in
         --base) base="$2"; shift 2 ;;
         --new) new="$2"; shift 2 ;;
+        --stripped-base) stripped=yes; shift ;;
         --instructions) instructions=yes; shift ;;
         --scratch) keep="$2"; shift 2 ;;
         --rounds) rounds="$2"; shift 2 ;;
         --events) events="$2"; shift 2 ;;
         --reads) reads="$2"; shift 2 ;;
-        *) echo "usage: observability_cost.sh [--base REF] [--new REF] [--rounds N] [--events N] [--reads N] [--instructions] [--scratch DIR]" >&2; exit 2 ;;
+        *) echo "usage: observability_cost.sh [--base REF | --stripped-base] [--new REF] [--rounds N] [--events N] [--reads N] [--instructions] [--scratch DIR]" >&2; exit 2 ;;
     esac
 done
 # Default base: the commit before the one that added the core's metric handles.
-if [ -z "$base" ]; then
+if [ -z "$base" ] && [ -z "$stripped" ]; then
     first=$(git -C "$repo" log --diff-filter=A --format=%H -- Sources/AnnalsLog/Observability/LogMetrics.swift | tail -1)
     base="$first^"
 fi
+label="${base:0:12}"
+[ -z "$stripped" ] || label="${new:-the working tree} with its observability hooks stripped"
 if [ -n "$keep" ]; then
     scratch="$keep"
     mkdir -p "$scratch"
@@ -47,16 +54,24 @@ fi
 # A kept scratch directory keeps its trees too (their files' times decide what SwiftPM rebuilds):
 # reuse one only with the same refs.
 rm -f "$scratch/results"
-if [ ! -d "$scratch/base-tree" ]; then
-    mkdir -p "$scratch/base-tree"
-    git -C "$repo" archive "$base" | tar -x -C "$scratch/base-tree"
-fi
 new_tree="$repo"
 if [ -n "$new" ]; then
     new_tree="$scratch/new-tree"
     if [ ! -d "$new_tree" ]; then
         mkdir -p "$new_tree"
         git -C "$repo" archive "$new" | tar -x -C "$new_tree"
+    fi
+fi
+if [ ! -d "$scratch/base-tree" ]; then
+    mkdir -p "$scratch/base-tree"
+    if [ -n "$stripped" ]; then
+        # The new tree's files as they are (tracked and untracked, not ignored), then stripped.
+        (cd "$new_tree" && if [ -n "$new" ]; then find . -type f -print0; else
+            git ls-files -z --cached --others --exclude-standard; fi |
+            tar --null --ignore-failed-read -T - -c) | tar -x -C "$scratch/base-tree"
+        python3 "$here/observability_cost/strip_hooks.py" "$scratch/base-tree"
+    else
+        git -C "$repo" archive "$base" | tar -x -C "$scratch/base-tree"
     fi
 fi
 
@@ -92,7 +107,7 @@ if [ -n "$instructions" ]; then
             sed -n 's/.*Collected : \([0-9]*\).*/\1/p'
     }
     small=2000 large=6000
-    echo "Base ${base:0:12}; instructions per operation (callgrind; the difference between $small and $large operations):"
+    echo "Base ${label}; instructions per operation (callgrind; the difference between $small and $large operations):"
     echo
     echo "| Operation | Base | With metrics and tracing, none bootstrapped | New / base |"
     echo "|---|---:|---:|---:|"
@@ -116,13 +131,13 @@ for round in $(seq "$rounds"); do
     done
 done
 
-python3 - "$scratch/results" "$base" "$rounds" <<'PY'
+python3 - "$scratch/results" "$label" "$rounds" <<'PY'
 import statistics, sys
 rows = {}
 for line in open(sys.argv[1]):
     side, name, value = line.split()
     rows.setdefault(name, {}).setdefault(side, []).append(int(value))
-print(f"Base {sys.argv[2][:12]}, {sys.argv[3]} alternating rounds, medians (min..max):\n")
+print(f"Base {sys.argv[2]}, {sys.argv[3]} alternating rounds, medians (min..max):\n")
 print("| Measure | Base | With metrics and tracing, none bootstrapped | New / base |")
 print("|---|---:|---:|---:|")
 for name, sides in rows.items():

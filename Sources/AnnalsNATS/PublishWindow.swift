@@ -129,8 +129,11 @@ final class PublishWindow: Sendable {
             if let failure { throw failure }
             if done { return }
             if Task.isCancelled { throw .stopped }
-            if let oldest = state.read({ $0.oldest }), DispatchTime.now().uptimeNanoseconds - oldest.sentUptimeNanoseconds > ackTimeoutNanoseconds {
-                let error = ReplicationError.timeout("no acknowledgement for position \(oldest.position) within \(ackTimeoutNanoseconds / 1_000_000) ms")
+            let now = DispatchTime.now().uptimeNanoseconds
+            if let oldest = state.read({ $0.oldest }), now - oldest.sentUptimeNanoseconds > ackTimeoutNanoseconds {
+                let waited = Int64((now - oldest.sentUptimeNanoseconds) / 1_000_000)
+                let error = ReplicationError.timeout(.init("no acknowledgement from the cluster",
+                                                           position: oldest.position, waitedMilliseconds: waited))
                 fail(error)
                 throw error
             }

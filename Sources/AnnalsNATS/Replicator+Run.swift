@@ -66,7 +66,8 @@ extension Replicator {
                 }
                 let stalledMilliseconds = Int64((now - lastProgress) / 1_000_000)
                 if target != nil, stalledMilliseconds > configuration.stallTimeoutMilliseconds {
-                    throw .timeout("no replication progress for \(stalledMilliseconds) ms (last error: \(error))")
+                    throw .timeout(.init("no replication progress (last error: \(error))", jetStreamName: configuration.streamName,
+                                         position: progress.current.position, waitedMilliseconds: stalledMilliseconds))
                 }
                 logger.warning("replication failed, retrying in \(backoff) ms: \(error)")
                 try? await Task.sleep(nanoseconds: UInt64(backoff) * 1_000_000)
@@ -92,7 +93,7 @@ extension Replicator {
             return try connection.addStream(name, subject: subject, replicas: replicas)
         }
         guard state.subjects == [subject] else {
-            throw .foreignStream("JetStream stream \(name) holds subjects \(state.subjects), not [\(subject)] (check --subject-prefix)")
+            throw .foreignStream(.init("it holds subjects \(state.subjects), not [\(subject)] (check --subject-prefix)", jetStreamName: name))
         }
     }
 
@@ -114,7 +115,8 @@ extension Replicator {
         do { local = try store.reader.readChanges(fromPosition: last.position, limit: 1).first } catch { throw .store(error) }
         guard let local, last.carries(local) else {
             let found = local.map(\.summary) ?? "nothing at or after it"
-            throw .foreignStream("its last message (sequence \(last.sequence)) is \(last.summary); this store has \(found)")
+            throw .foreignStream(.init("its last message is \(last.summary); this store has \(found)", jetStreamName: name,
+                                       sequence: last.sequence, position: last.position))
         }
         try await checkHint(against: last)
         return ResumePoint(sequence: last.sequence, position: last.position)

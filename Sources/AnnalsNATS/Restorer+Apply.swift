@@ -13,7 +13,9 @@ extension Restorer {
             guard change.sequence > cursor.sequence, change.position > cursor.position else { continue }
             let expected = (pending.last?.position ?? cursor.position).rawValue + 1
             guard change.position.rawValue == expected else {
-                throw .positionMismatch("JetStream sequence \(change.sequence) carries position \(change.position), but the restored store's next position is \(expected): the source log has a record there that replication does not carry (a control record of a later version)")
+                throw .positionMismatch(.init(
+                    "the restored store's next position is \(expected): the source log has a record there that replication does not carry (a control record of a later version)",
+                    jetStreamName: configuration.streamName, sequence: change.sequence, position: change.position))
             }
             switch change {
             case .event(let event):
@@ -44,7 +46,8 @@ extension Restorer {
         let position: LogPosition
         do { position = try await store.delete(replicating: deletion) } catch { throw .store(error) }
         guard position == deletion.position else {
-            throw .positionMismatch("the \(deletion.kind) deletion of stream \(deletion.stream) at position \(deletion.position) was restored at \(position)")
+            throw .positionMismatch(.init("the \(deletion.kind) deletion was restored at position \(position)", jetStreamName: configuration.streamName,
+                                          sequence: sequence, position: deletion.position, stream: deletion.stream, eventID: deletion.id))
         }
         cursor.position = position
         cursor.sequence = sequence
@@ -59,10 +62,13 @@ extension Restorer {
         }
         let first = events[0].position, last = events[events.count - 1].position
         guard result.positions == first...last, result.events.count == events.count else {
-            throw .positionMismatch("events at positions \(first)...\(last) were restored at \(result.positions)")
+            throw .positionMismatch(.init("events at positions \(first)...\(last) were restored at \(result.positions)",
+                                          jetStreamName: configuration.streamName, sequence: events[0].sequence, position: first))
         }
         for (event, stored) in zip(events, result.events) where stored.position != event.position || stored.streamVersion != event.version {
-            throw .positionMismatch("event \(event.id) of stream \(event.stream) at position \(event.position), version \(event.version) was restored at position \(stored.position), version \(stored.streamVersion)")
+            throw .positionMismatch(.init("the event at version \(event.version) was restored at position \(stored.position), version \(stored.streamVersion)",
+                                          jetStreamName: configuration.streamName, sequence: event.sequence, position: event.position,
+                                          stream: event.stream, eventID: event.id))
         }
         cursor.position = last
         cursor.sequence = events[events.count - 1].sequence

@@ -16,6 +16,8 @@ import Dispatch
 /// Where to resume is read from the restored store itself: its last change is looked up in the
 /// JetStream stream (by bisection over sequences) and compared, so a restart, a crash
 /// or a redelivery never applies a change twice, and a store of other origin is refused.
+///
+/// It is a swift-service-lifecycle `Service`: `run()` follows until graceful shutdown.
 public final class Restorer: Sendable {
     /// The store being restored into.
     public let store: EventStore
@@ -37,7 +39,9 @@ public final class Restorer: Sendable {
     /// Restores every change (event or deletion) the JetStream stream holds now, then returns.
     public func catchUp() async throws(ReplicationError) -> ReplicationSummary { try await run(follow: false) }
 
-    /// Restores, then keeps applying new changes until the task is cancelled.
+    /// Restores, then keeps applying new changes until the task is cancelled. Cancellation
+    /// stops it between two store appends (each one atomic batch), so the store holds a prefix
+    /// of the stream; the summary says how far it got, and the next run resumes after it.
     @discardableResult
     public func follow() async throws(ReplicationError) -> ReplicationSummary { try await run(follow: true) }
 
@@ -71,7 +75,7 @@ public final class Restorer: Sendable {
                     return state
                 }
                 guard let subject = state.subjects.first, state.subjects.count == 1 else {
-                    throw .foreignStream("JetStream stream \(name) has subjects \(state.subjects), not one Annals subject filter")
+                    throw .foreignStream(.init("it has subjects \(state.subjects), not one Annals subject filter", jetStreamName: name))
                 }
                 if cursor == nil {
                     cursor = try await resumePoint(connection, state: state)
@@ -83,10 +87,14 @@ public final class Restorer: Sendable {
                 try await consume(connection, subject: subject, cursor: &current, until: follow ? nil : target, lastProgress: &lastProgress)
                 break
             } catch {
-                if Replicator.isFatal(error) || Task.isCancelled { throw error }
+                if Replicator.isFatal(error) { throw error }
+                // Cancelled (a graceful shutdown, for a Service) during a retryable failure:
+                // what was applied is in the store; stop as if the failure had not happened.
+                if Task.isCancelled { break }
                 let waited = Int64((DispatchTime.now().uptimeNanoseconds - lastProgress) / 1_000_000)
                 if !follow && waited > configuration.stallTimeoutMilliseconds {
-                    throw .timeout("no progress restoring from JetStream stream \(name) for \(waited) ms (last error: \(error))")
+                    throw .timeout(.init("no progress restoring (last error: \(error))", jetStreamName: name,
+                                         position: cursor?.position, waitedMilliseconds: waited))
                 }
                 logger.warning("restore failed, retrying in \(backoff) ms: \(error)")
                 try? await Task.sleep(nanoseconds: UInt64(backoff) * 1_000_000)
@@ -115,7 +123,8 @@ public final class Restorer: Sendable {
             if batch.isEmpty {
                 let waited = Int64((DispatchTime.now().uptimeNanoseconds - lastProgress) / 1_000_000)
                 if let target, waited > configuration.stallTimeoutMilliseconds {
-                    throw .timeout("no message from JetStream stream \(name) for \(waited) ms (restored up to sequence \(cursor.sequence) of \(target))")
+                    throw .timeout(.init("no message, restored up to sequence \(cursor.sequence) of \(target)", jetStreamName: name,
+                                         sequence: cursor.sequence, position: cursor.position, waitedMilliseconds: waited))
                 }
                 continue
             }
@@ -144,7 +153,8 @@ public final class Restorer: Sendable {
             return try connection.change(stream: name, sequence: sequence)
         }
         guard let found, found.carries(local) else {
-            throw .foreignStream("this store's last change is \(local.summary); the JetStream stream \(name) has \(found?.summary ?? "nothing") there")
+            throw .foreignStream(.init("this store's last change is \(local.summary); the JetStream stream has \(found?.summary ?? "nothing") there",
+                                       jetStreamName: name, sequence: found?.sequence, position: local.position))
         }
         return Cursor(position: local.position, sequence: found.sequence)
     }

@@ -89,9 +89,11 @@ import Testing
     @Test func unansweredPublishTimesOut() async throws {
         let window = PublishWindow(lastSequence: 0, capacity: 1, progress: ReplicationProgress(), onAcknowledged: nil)
         _ = window.record(.event(try await events(1)[0]))
-        await #expect(throws: ReplicationError.timeout("no acknowledgement for position 1 within 300 ms")) {
-            try await window.drain(ackTimeoutNanoseconds: 300_000_000)
-        }
+        let error = await #expect(throws: ReplicationError.self) { try await window.drain(ackTimeoutNanoseconds: 300_000_000) }
+        #expect(error?.code == .timeout)
+        #expect(error?.position == LogPosition(1), "the timeout names the position not acknowledged")
+        guard case .timeout(let context)? = error else { return }
+        #expect((context.waitedMilliseconds ?? 0) >= 300)
     }
 
     /// Proves a synchronous wait fails with .notAcknowledged after its timeout, and succeeds

@@ -49,6 +49,28 @@ import Testing
         #expect(foreignRestore.status != 0 && foreignRestore.stderr.contains("holds another store's events"), "\(foreignRestore.stderr)")
         let prefix = try CLIProcess.run(["replicate", "--dir", one, "--js-stream", "ONE", "--subject-prefix", "other"] + nats)
         #expect(prefix.status != 0 && prefix.stderr.contains("check --subject-prefix"), "\(prefix.stderr)")
+
+        // Through the library, the same refusals carry a code and where they happened.
+        let store = try await EventStore.open(directory: two)
+        let configuration = ReplicationFixtures.configuration(cluster, stream: "ONE", replicas: 1)
+        let restoreError = await #expect(throws: ReplicationError.self) {
+            try await Restorer(store: store, configuration: configuration, logger: ReplicationFixtures.logger).catchUp()
+        }
+        #expect(restoreError?.code == .foreignStream && restoreError?.jetStreamName == "ONE")
+        #expect(restoreError?.position == LogPosition(20) && restoreError?.sequence == 20, "\(String(describing: restoreError))")
+        let replicateError = await #expect(throws: ReplicationError.self) {
+            try await Replicator(store: store, configuration: configuration, logger: ReplicationFixtures.logger).catchUp()
+        }
+        #expect(replicateError?.code == .foreignStream && replicateError?.jetStreamName == "ONE" && replicateError?.sequence == 20)
+        try await store.close()
+        let empty = try await EventStore.open(directory: cluster.directory.file("e"))
+        var nope = configuration
+        nope.streamName = "NOPE"
+        let missingError = await #expect(throws: ReplicationError.self) {
+            try await Restorer(store: empty, configuration: nope, logger: ReplicationFixtures.logger).catchUp()
+        }
+        #expect(missingError == .streamMissing("NOPE") && missingError?.jetStreamName == "NOPE")
+        try await empty.close()
     }
 
     /// Proves `annals restore --follow` keeps a replica up to date as the source grows and

@@ -2,6 +2,7 @@ import AnnalsTestSupport
 import Foundation
 import Testing
 @testable import Annals
+import AnnalsLog
 
 /// Version 2 of a basket: `ItemAdded` was `{"qty": n}` at schema version 1 and is
 /// `{"quantity": n, "unit": "piece"}` at version 2.
@@ -46,6 +47,9 @@ enum BasketEvent: AggregateEvent, Equatable {
     }
 }
 
+/// What the test upcaster throws for a payload it cannot convert.
+struct UpcastRefused: Error {}
+
 @Suite(.timeLimit(.minutes(10))) struct EventCodecTests {
     /// Proves v1 events (with and without schema metadata) read back as v2 through the upcaster, beside native v2 events.
     @Test func v1EventsReadBackAsV2() async throws {
@@ -65,37 +69,47 @@ enum BasketEvent: AggregateEvent, Equatable {
         }
     }
 
-    /// Proves a v1 event without a registered upcaster fails with a typed error naming the type and version.
+    /// Proves a v1 event without a registered upcaster fails with a typed error naming the
+    /// schema version and the stored event: its type, stream, version, position and id.
     @Test func missingUpcasterIsTyped() async throws {
         try await withStore { store, _ in
-            try await store.append(to: "basket-1", [EventData(type: "ItemAdded", data: Array(#"{"qty":3}"#.utf8))])
-            await #expect(throws: AggregateError.missingUpcaster(eventType: "ItemAdded", fromVersion: 1)) {
-                try await Repository<Basket>(store: store).load(id: "1")
-            }
+            let appended = try await store.append(to: "basket-1", [EventData(type: "ItemAdded", data: Array(#"{"qty":3}"#.utf8))])
+            let stored = try #require(try await store.read(stream: "basket-1").first)
+            let error = await #expect(throws: AggregateError.self) { try await Repository<Basket>(store: store).load(id: "1") }
+            #expect(error == .missingUpcaster(.init("no upcaster is registered", eventType: "ItemAdded", stream: "basket-1", version: 0,
+                                                    position: appended.positions.lowerBound, eventID: stored.id), fromVersion: 1))
+            #expect(error?.code == .missingUpcaster)
+            #expect(error?.eventID == stored.id && error?.position == stored.position)
+            #expect("\(error!)".contains("type ItemAdded, stream basket-1, version 0"), "\(error!)")
         }
     }
 
-    /// Proves events from a newer schema, of an unknown type, or with a bad payload fail with typed errors.
+    /// Proves events from a newer schema, of an unknown type, with a bad payload, or whose
+    /// upcaster throws fail with typed errors: the code, and a context naming the stored event.
     @Test(arguments: [
-        ("ItemAdded", #"{"quantity":1,"unit":"x"}"#, #"{"schemaVersion":3}"#, "newerSchema"),
-        ("ItemRemoved", #"{}"#, #"{"schemaVersion":1}"#, "unknownEventType"),
-        ("ItemAdded", #"{"quantity":"one"}"#, #"{"schemaVersion":2}"#, "undecodable"),
+        ("ItemAdded", #"{"quantity":1,"unit":"x"}"#, #"{"schemaVersion":3}"#, AggregateError.Code.newerSchema),
+        ("ItemRemoved", #"{}"#, #"{"schemaVersion":1}"#, .unknownEventType),
+        ("ItemAdded", #"{"quantity":"one"}"#, #"{"schemaVersion":2}"#, .undecodable),
+        ("ItemAdded", #"{"qty":"many"}"#, #"{"schemaVersion":1}"#, .upcastFailed),
     ])
-    func badStoredEventsAreTyped(type: String, data: String, metadata: String, expected: String) async throws {
+    func badStoredEventsAreTyped(type: String, data: String, metadata: String, expected: AggregateError.Code) async throws {
         try await withStore { store, _ in
+            try await store.append(to: "basket-0", Fixtures.events(2))
             try await store.append(to: "basket-1", [EventData(type: type, data: Array(data.utf8), metadata: Array(metadata.utf8))])
-            do {
-                _ = try await Repository<Basket>(store: store, codec: BasketEvent.codec).load(id: "1")
-                Issue.record("a bad event loaded")
-            } catch let error as AggregateError {
-                let name = switch error {
-                case .newerSchema: "newerSchema"
-                case .unknownEventType: "unknownEventType"
-                case .undecodable: "undecodable"
-                default: "\(error)"
-                }
-                #expect(name == expected)
+            var codec = BasketEvent.codec
+            codec.register(eventType: "ItemAdded", from: 1) { old in  // refuses what it cannot convert
+                guard case .integer? = old["qty"] else { throw UpcastRefused() }
+                var new = old
+                new["quantity"] = old["qty"]
+                new["qty"] = nil
+                new["unit"] = .string("piece")
+                return new
             }
+            let error = await #expect(throws: AggregateError.self) { try await Repository<Basket>(store: store, codec: codec).load(id: "1") }
+            #expect(error?.code == expected)
+            #expect(error?.eventType == type && error?.stream == "basket-1" && error?.version == 0)
+            #expect(error?.position == LogPosition(3), "the event after basket-0's two")
+            #expect(error?.eventID != nil)
         }
     }
 

@@ -47,6 +47,41 @@ import Testing
         }
     }
 
+    /// Proves soft deletes, tombstones and copies of a deletion (`delete(replicating:)`) are
+    /// counted by kind and outcome and timed by kind, and that none counts as an append.
+    @Test func deleteMetrics() async throws {
+        // The source of the copied deletion: a store with no metrics.
+        let deletion = try await withStore { source, _ in
+            try await source.append(to: "c", Fixtures.events(1))
+            try await source.softDelete(stream: "c")
+            guard case .deletion(let deletion)? = try await source.readChanges(fromPosition: LogPosition(2), limit: 1).first
+            else { throw EventStoreError.invalidArgument("no deletion at position 2") }
+            return deletion
+        }
+        let metrics = TestMetrics()
+        try await withStore(Self.options(metrics)) { store, _ in
+            try await store.append(to: "c", Fixtures.events(1))
+            try await store.append(to: "a", Fixtures.events(2))
+            try await store.append(to: "b", Fixtures.events(1))
+            try await store.delete(replicating: deletion)
+            try await store.softDelete(stream: "a")
+            await #expect(throws: EventStoreError.streamDeleted("a")) { try await store.softDelete(stream: "a") }
+            try await store.hardDelete(stream: "b")
+            await #expect(throws: EventStoreError.streamTombstoned("b")) { try await store.hardDelete(stream: "b") }
+            await #expect(throws: EventStoreError.streamTombstoned("b")) { try await store.hardDelete(stream: "b", expectedVersion: .exact(0)) }
+
+            #expect(try counter(metrics, "annals_deletes_total", [("kind", "soft"), ("result", "written")]) == 2)
+            #expect(try counter(metrics, "annals_deletes_total", [("kind", "soft"), ("result", "failed")]) == 1)
+            #expect(try counter(metrics, "annals_deletes_total", [("kind", "hard"), ("result", "written")]) == 1)
+            #expect(try counter(metrics, "annals_deletes_total", [("kind", "hard"), ("result", "failed")]) == 2)
+            let soft = try metrics.expectTimer("annals_delete_duration", [("kind", "soft")] + Self.store).values
+            let hard = try metrics.expectTimer("annals_delete_duration", [("kind", "hard")] + Self.store).values
+            #expect(soft.count == 3 && hard.count == 3 && (soft + hard).allSatisfy { $0 > 0 })
+            #expect(try counter(metrics, "annals_appends_total", [("result", "written")]) == 3, "deletions are not appends")
+            #expect(try counter(metrics, "annals_log_records_written_total") == 4 + 3, "four events and three deletion records")
+        }
+    }
+
     /// Proves each kind of public read is counted and timed, and that point reads go through
     /// the block cache: a miss first, then hits.
     @Test func readAndCacheMetrics() async throws {

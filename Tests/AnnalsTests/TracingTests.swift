@@ -106,6 +106,40 @@ struct SpanningProjection: Projection {
         }
     }
 
+    /// Proves soft deletes, tombstones and copies of a deletion get `annals.delete` spans,
+    /// children of the caller's span, naming the stream, the kind, whether it is a copy, and
+    /// the position written; and that a refused deletion's span records the error.
+    @Test func deleteSpans() async throws {
+        let deletion = try await withStore { source, _ in
+            try await source.append(to: "c", Fixtures.events(1))
+            try await source.softDelete(stream: "c")
+            guard case .deletion(let deletion)? = try await source.readChanges(fromPosition: LogPosition(2), limit: 1).first
+            else { throw EventStoreError.invalidArgument("no deletion at position 2") }
+            return deletion
+        }
+        let tracer = InMemoryTracer()
+        try await withStore(Self.options(tracer)) { store, _ in
+            try await store.append(to: "c", Fixtures.events(1))
+            try await store.append(to: "a", Fixtures.events(1))
+            let soft = try await tracer.withSpan("cleanup") { _ in try await store.softDelete(stream: "a") }
+            let hard = try await store.hardDelete(stream: "a")
+            let copy = try await store.delete(replicating: deletion)
+            await #expect(throws: EventStoreError.streamTombstoned("a")) { try await store.softDelete(stream: "a") }
+
+            let spans = Self.spans(tracer, "annals.delete")
+            try #require(spans.count == 4)
+            let cleanup = try #require(Self.spans(tracer, "cleanup").first)
+            #expect(spans[0].traceID == cleanup.traceID && spans[0].parentSpanID == cleanup.spanID)
+            #expect(spans.map { $0.attributes["annals.delete.kind"]?.toSpanAttribute() } == [.string("soft"), .string("hard"), .string("soft"), .string("soft")])
+            #expect(spans.map { $0.attributes["annals.stream"]?.toSpanAttribute() } == [.string("a"), .string("a"), .string("c"), .string("a")])
+            #expect(spans.map { $0.attributes["annals.delete.replicated"]?.toSpanAttribute() } == [.bool(false), .bool(false), .bool(true), .bool(false)])
+            #expect(spans.prefix(3).map { $0.attributes["annals.position"]?.toSpanAttribute() }
+                    == [soft, hard, copy].map { .int64(Int64($0.rawValue)) })
+            #expect(spans[3].status?.code == .error && spans[3].errors.count == 1 && spans[3].attributes["annals.position"] == nil)
+            #expect(Self.spans(tracer, "annals.append").count == 2, "a deletion is not an append")
+        }
+    }
+
     /// Proves the metadata splice on its edge cases: empty metadata, an empty object, an
     /// object that already names `$trace`, and a JSON array.
     @Test func metadataInjectionRules() throws {

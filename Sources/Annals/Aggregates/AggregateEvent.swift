@@ -69,8 +69,9 @@ public struct EventPayload: Sendable {
         try JSONDecoder().decode(Value.self, from: json)
     }
 
-    /// The error to throw for an event type the aggregate does not know.
+    /// The error to throw for an event type the aggregate does not know. `EventCodec.decode`
+    /// adds where the event is stored to its context.
     public func unknownType() -> AggregateError {
-        .unknownEventType(eventType)
+        .unknownEventType(.init("no case of the aggregate's event enum has this type", eventType: eventType))
     }
 }

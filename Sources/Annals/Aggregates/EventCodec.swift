@@ -38,43 +38,52 @@ public struct EventCodec<Event: AggregateEvent>: Sendable {
         precondition(version >= 1, "schema versions start at 1")
         let payload: Data
         do { payload = try Self.encoder.encode(event.payload) } catch {
-            throw .encoding("cannot encode \(type): \(error)")
+            throw .encoding(.init("cannot encode the event: \(error)", eventType: type, eventID: id))
         }
         let metadata = Array(#"{"schemaVersion":\#(version)}"#.utf8)
         return EventData(id: id, type: type, data: Array(payload), metadata: metadata, timestamp: timestamp)
     }
 
     /// The event stored in `recorded`, upcast to its type's current schema version.
+    /// A failure names the event: its type, stream, version, position and id.
     public func decode(_ recorded: RecordedEvent) throws(AggregateError) -> Event {
         let type = recorded.type
         let stored = Self.schemaVersion(inMetadata: recorded.metadata)
         let current = Event.schemaVersion(of: type)
-        guard stored <= current else { throw .newerSchema(eventType: type, version: stored, current: current) }
+        guard stored <= current else {
+            throw .newerSchema(AggregateError.Context("the event is newer than this code").locating(recorded), version: stored, current: current)
+        }
         var json = Data(recorded.data)
-        if stored < current { json = try upcast(json, eventType: type, from: stored, to: current) }
+        do throws(AggregateError) {
+            if stored < current { json = try upcast(json, eventType: type, from: stored, to: current) }
+        } catch {
+            throw error.locating(recorded)
+        }
         do {
             return try Event.decode(eventType: type, payload: EventPayload(eventType: type, json: json))
         } catch let error as AggregateError {
-            throw error
+            throw error.locating(recorded)
         } catch {
-            throw .undecodable(stream: recorded.stream, version: recorded.version, eventType: type, reason: "\(error)")
+            throw .undecodable(AggregateError.Context("\(error)").locating(recorded))
         }
     }
 
+    /// `json` brought from schema version `stored` to `current`, one registered step at a time.
     private func upcast(_ json: Data, eventType: String, from stored: Int, to current: Int) throws(AggregateError) -> Data {
-        do {
-            var value = try JSONDecoder().decode(JSONValue.self, from: json)
-            for version in stored..<current {
-                guard let step = upcasters[Key(eventType: eventType, fromVersion: version)] else {
-                    throw AggregateError.missingUpcaster(eventType: eventType, fromVersion: version)
-                }
-                value = try step(value)
+        var value: JSONValue
+        do { value = try JSONDecoder().decode(JSONValue.self, from: json) } catch {
+            throw .undecodable(.init("\(error)", eventType: eventType))
+        }
+        for version in stored..<current {
+            guard let step = upcasters[Key(eventType: eventType, fromVersion: version)] else {
+                throw .missingUpcaster(.init("no upcaster is registered", eventType: eventType), fromVersion: version)
             }
-            return try Self.encoder.encode(value)
-        } catch let error as AggregateError {
-            throw error
-        } catch {
-            throw .encoding("upcasting \(eventType) from schema version \(stored) failed: \(error)")
+            do { value = try step(value) } catch {
+                throw .upcastFailed(.init("\(error)", eventType: eventType), fromVersion: version)
+            }
+        }
+        do { return try Self.encoder.encode(value) } catch {
+            throw .upcastFailed(.init("the upcast payload cannot be encoded: \(error)", eventType: eventType), fromVersion: current - 1)
         }
     }
 

@@ -61,7 +61,7 @@ extension Repository {
         guard let version = loaded.version else { return }
         let state: [UInt8]
         do { state = Array(try Self.stateEncoder.encode(loaded.state)) } catch {
-            throw .encoding("cannot encode the state of \(A.self): \(error)")
+            throw .encoding(.init("cannot encode the state of \(A.self) for a snapshot: \(error)", stream: loaded.stream, version: version))
         }
         let entry = SnapshotEntry(streamVersion: version, schemaVersion: UInt32(A.schemaVersion), state: state)
         let (snapshots, stream) = (self.snapshots, loaded.stream)

@@ -1,7 +1,7 @@
 import AnnalsLog
 import Tracing
 
-/// Appends and reads wrapped in their metrics and spans (docs/OBSERVABILITY.md). Only reached
+/// Appends, deletions and reads wrapped in their metrics and spans (docs/OBSERVABILITY.md). Only reached
 /// when a metrics backend or a tracer is there: otherwise callers take the plain path, which
 /// differs from the unobserved code by one branch.
 extension StoreEngine {
@@ -28,6 +28,37 @@ extension StoreEngine {
                     span.attributes["annals.position.first"] = Int64(clamping: first.position.rawValue)
                     span.attributes["annals.position.last"] = Int64(clamping: last.position.rawValue)
                 }
+            case .failure(let error):
+                span.recordError(error)
+                span.setStatus(SpanStatus(code: .error))
+            }
+            span.end()
+        }
+        return try result.get()
+    }
+
+    /// `deleteUnobserved` timed and counted by kind and outcome, inside an `annals.delete`
+    /// span. A deletion record has no metadata, so no trace context travels with it.
+    func deleteObserved(_ request: DeletionRequest) async throws(EventStoreError) -> LogPosition {
+        let started = metrics == nil ? 0 : monotonicNanoseconds()
+        let kind: StoreMetrics.DeleteKind = request.hard ? .hard : .soft
+        let span = tracer.map { tracer in
+            let span = tracer.startSpan("annals.delete", ofKind: .internal)
+            span.attributes["annals.stream"] = request.stream.rawValue
+            span.attributes["annals.delete.kind"] = kind.label
+            span.attributes["annals.delete.replicated"] = request.copying != nil
+            return span
+        }
+        let result: Result<LogPosition, EventStoreError>
+        do { result = .success(try await deleteUnobserved(request)) } catch { result = .failure(error) }
+        if let metrics {
+            let failed = if case .failure = result { true } else { false }
+            metrics.noteDelete(kind, failed: failed, nanoseconds: monotonicNanoseconds() &- started)
+        }
+        if let span {
+            switch result {
+            case .success(let position):
+                span.attributes["annals.position"] = Int64(clamping: position.rawValue)
             case .failure(let error):
                 span.recordError(error)
                 span.setStatus(SpanStatus(code: .error))

@@ -21,6 +21,18 @@ final class StoreMetrics: Sendable {
         }
     }
 
+    /// What a deletion was, as the `kind` dimension of the delete metrics.
+    enum DeleteKind: Int, CaseIterable {
+        case soft, hard
+
+        var label: String {
+            switch self {
+            case .soft: "soft"
+            case .hard: "hard"
+            }
+        }
+    }
+
     let factory: any MetricsFactory
     let dimensions: [(String, String)]
     let appendsWritten: Counter
@@ -28,6 +40,10 @@ final class StoreMetrics: Sendable {
     let appendsFailed: Counter
     let appendDuration: CoreMetrics.Timer
     let eventsAppended: Counter
+    /// By `DeleteKind.rawValue`: written, then failed.
+    let deletesWritten: [Counter]
+    let deletesFailed: [Counter]
+    let deleteDurations: [CoreMetrics.Timer]
     /// By `ReadKind.rawValue`.
     let reads: [Counter]
     let readDurations: [CoreMetrics.Timer]
@@ -54,6 +70,9 @@ final class StoreMetrics: Sendable {
         appendsFailed = counter("annals_appends_total", [("result", "failed")])
         appendDuration = timer("annals_append_duration")
         eventsAppended = counter("annals_events_appended_total")
+        deletesWritten = DeleteKind.allCases.map { counter("annals_deletes_total", [("kind", $0.label), ("result", "written")]) }
+        deletesFailed = DeleteKind.allCases.map { counter("annals_deletes_total", [("kind", $0.label), ("result", "failed")]) }
+        deleteDurations = DeleteKind.allCases.map { timer("annals_delete_duration", [("kind", $0.label)]) }
         reads = ReadKind.allCases.map { counter("annals_reads_total", [("kind", $0.label)]) }
         readDurations = ReadKind.allCases.map { timer("annals_read_duration", [("kind", $0.label)]) }
         subscriptionLag = Recorder(label: "annals_subscription_lag_positions", dimensions: dimensions, aggregate: true, factory: factory)
@@ -73,6 +92,12 @@ final class StoreMetrics: Sendable {
         case .failure:
             appendsFailed.increment()
         }
+    }
+
+    /// One deletion (soft delete, tombstone, or a copy of either): how it ended and how long it took.
+    func noteDelete(_ kind: DeleteKind, failed: Bool, nanoseconds: UInt64) {
+        deleteDurations[kind.rawValue].recordNanoseconds(nanoseconds)
+        (failed ? deletesFailed : deletesWritten)[kind.rawValue].increment()
     }
 
     func noteRead(_ kind: ReadKind, nanoseconds: UInt64) {

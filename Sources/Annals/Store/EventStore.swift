@@ -38,6 +38,10 @@ public final class EventStore: Sendable {
     /// durable, and follow it (reads catch up when their view is over a millisecond old;
     /// subscriptions poll every millisecond). Appends, deletes and checkpoint saves fail with
     /// `.storage` of code `.readOnly`.
+    ///
+    /// The store takes its metrics factory and tracer from `options`, or else from
+    /// `MetricsSystem` and `InstrumentationSystem` as they are now: bootstrap those before
+    /// opening, because one bootstrapped later is not seen by this store (<doc:RunningInAService>).
     public static func open(
         directory: String, options: EventStoreOptions = EventStoreOptions(), mode: OpenMode = .readWrite
     ) async throws(EventStoreError) -> EventStore {

@@ -15,8 +15,10 @@ public struct EventStoreOptions: Sendable {
     /// The tracer for the store's spans (append, read, projection batch) and for the span
     /// context carried in appended events' metadata (docs/OBSERVABILITY.md); nil means the
     /// tracer bootstrapped in `InstrumentationSystem` when the store opens. With neither, no
-    /// span is made and nothing is added to metadata. Metrics are set in `log`
-    /// (`LogOptions.metricsFactory`).
+    /// span is made and nothing is added to metadata. The tracer is resolved once, at open:
+    /// bootstrap it before opening the store (a store opened before
+    /// `InstrumentationSystem.bootstrap` makes no spans until it is reopened). Metrics are set
+    /// in `log` (`LogOptions.metricsFactory`), under the same rule.
     public var tracer: (any Tracer)?
 
     /// Test hook: the commit thread waits for a full segment's index files to be written

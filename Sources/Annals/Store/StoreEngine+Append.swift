@@ -36,8 +36,15 @@ extension StoreEngine {
         try await delete(DeletionRequest(stream: stream, expectedVersion: expectedVersion, hard: hard))
     }
 
-    /// Writes the soft delete or tombstone `request` describes.
+    /// Writes the soft delete or tombstone `request` describes, counted, timed and traced
+    /// when something observes the store (StoreEngine+Observed).
     func delete(_ request: DeletionRequest) async throws(EventStoreError) -> LogPosition {
+        if isObserved { return try await deleteObserved(request) }
+        return try await deleteUnobserved(request)
+    }
+
+    /// `delete` without metrics or a span.
+    func deleteUnobserved(_ request: DeletionRequest) async throws(EventStoreError) -> LogPosition {
         try request.stream.validate()
         guard case .written(_, let batch) = try await submit(.delete(request), ids: []) else {
             preconditionFailure("a deletion has no ids, so it is never a replay")

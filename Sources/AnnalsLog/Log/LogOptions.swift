@@ -59,7 +59,8 @@ public struct LogOptions: Sendable {
     /// Where the log's and the store's metrics go (docs/OBSERVABILITY.md); nil means the
     /// factory bootstrapped in `MetricsSystem` when the store opens. With neither, nothing is
     /// recorded and the hot paths skip even the clock reads. Handles are made once, at open:
-    /// bootstrap metrics before opening the store.
+    /// bootstrap metrics before opening the store. A store opened before
+    /// `MetricsSystem.bootstrap` records nothing, even after it, until it is reopened.
     public var metricsFactory: (any MetricsFactory)?
     /// Dimensions added to every metric of this store, after the metric's own, for example
     /// `[("store", "orders")]` when a process opens several stores.
