@@ -4,9 +4,10 @@ import Testing
 @_spi(Testing) @testable import Annals
 import AnnalsLog
 
-/// The leftover of issue 15 §1: a crashed store (no `CLEAN` marker) whose last segment and its
-/// `.pidx` were both deleted. The log alone cannot tell; the stream layer's index files of the
-/// segment before it can (`StoreEngine.checkNoSegmentLostAfter`).
+/// The leftover of issue 15 §1: a store after a power loss (no `CLEAN` marker, and no `HEAD`,
+/// which is never synced) whose last segment and its `.pidx` were both deleted. The log alone
+/// cannot tell (after a kill, `HEAD` survives and it can: `LostSegmentAfterCrashTests`); the
+/// stream layer's index files of the segment before it can (`StoreEngine.checkNoSegmentLostAfter`).
 @Suite(.timeLimit(.minutes(10))) struct LostLastSegmentTests {
     /// A crashed store of at least three segments whose index files were all written.
     static func crashedStore() async throws -> (fs: SimulatedFileSystem, logs: [String]) {

@@ -2,7 +2,8 @@ import AnnalsLog
 
 extension StoreEngine {
     /// Fails the open when the log has lost the segment after its last one, which recovery
-    /// alone cannot see after a crash (no `CLEAN` marker) when that segment's `.pidx` went too.
+    /// alone cannot see after a power loss (no `CLEAN` marker, and a `HEAD` file that is gone or
+    /// stale: `LostSegmentCheck`) when that segment's `.pidx` went too.
     ///
     /// The evidence is a valid derived index file (`.sidx`, `.eidx` or `.tidx`) of the log's
     /// last segment: such a file names the segment's end, and is written only after a roll into

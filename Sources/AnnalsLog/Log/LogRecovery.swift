@@ -77,9 +77,13 @@ struct LogRecovery {
                               file: SegmentFileName(base: first, kind: sealedBases.contains(first) ? .sealed : .log).description, offset: 0)
         }
         var segments = try openFullSegments(logBases: logBases, sealedBases: sealedBases, &report)
+        let head = HeadFile.read(fileSystem, path: joinPath(directory, SegmentFileName.headFile))
         guard let activeBase = logBases.last, activeBase > (sealedBases.max() ?? .beforeFirst) else {
             // No raw segment after the sealed ones: start the active segment where they end.
             let last = segments.last
+            if let head {
+                try LostSegmentCheck(head: head, bases: Set(logBases).union(sealedBases)).check(recoveredNext: last?.endPosition ?? .first)
+            }
             let lastTimestamp = (last as? SealedSegment)?.footer.lastTimestamp ?? 0
             let result = try createEmptyStore(
                 lock: lock, report: report, segments: segments, base: last?.endPosition ?? .first, lastTimestamp: lastTimestamp)
@@ -94,6 +98,14 @@ struct LogRecovery {
             active.close()
             throw .corruption("the store was closed cleanly at next position \(clean.nextPosition), but its records end before \(writer.nextPosition)",
                               file: active.fileName, offset: writer.dataEnd)
+        }
+        if let head {
+            do throws(LogError) {
+                try LostSegmentCheck(head: head, bases: Set(logBases).union(sealedBases)).check(recoveredNext: writer.nextPosition)
+            } catch {
+                active.close()
+                throw error
+            }
         }
         segments.append(active)
         report.segments = segments.count

@@ -37,9 +37,18 @@ struct ReadOnlyOpen {
                 return Result(segments: table, follower: follower, report: report)
             } catch {
                 if case .failed(let error) = error { throw error }
+                try checkActiveSegmentExists(head, segments)
             }
         }
         throw LogError(.conflict, "the store's files kept changing during a read-only open; try again", file: directory)
+    }
+
+    /// A head naming an active segment that is not there: a race with the writer when a newer
+    /// head names a later segment, else a lost file (nothing in the store deletes the segment a
+    /// head names as active: LostSegmentCheck), which no retry would find.
+    private func checkActiveSegmentExists(_ head: DurableHead, _ segments: ReadOnlySegments) throws(LogError) {
+        guard !(try segments.list()).raw.contains(head.activeBase), try currentHead(segments) == head else { return }
+        throw LostSegmentCheck.missingActiveSegment(head, logEndsBefore: nil)
     }
 
     /// The writer's latest publication, or the clean-shutdown marker's equivalent. A writer
