@@ -33,14 +33,10 @@ final class CommitSignal: Sendable {
         for waiter in ready { waiter.continuation.resume() }
     }
 
-    /// Ends every wait, now and later.
+    /// Ends every wait, now and later: a wait registered after this resumes at once.
     func close() {
-        let all: [Waiter] = state.withLock { state in
-            state.closed = true
-            defer { state.waiters.removeAll() }
-            return state.waiters
-        }
-        for waiter in all { waiter.continuation.resume() }
+        state.withLock { $0.closed = true }
+        wakeAll()
     }
 
     /// Resumes every waiter, whatever its cursor (each re-checks why it waited).
