@@ -2,7 +2,7 @@
 import AnnalsLog
 import FuzzSupport
 
-/// libFuzzer entry: a `.sidx`, `.eidx` or `.tidx` (docs/FORMAT.md §7 S1) as the store maps it.
+/// libFuzzer entry: a `.sidx`, `.eidx`, `.tidx` or `.qidx` (docs/FORMAT.md §7 S1) as the store maps it.
 /// The first byte picks the kind (low two bits) and whether to repair both checksums and take the
 /// header's own base, end and hash kind as the expected ones (bit 2), so that the header and
 /// entry parsing past the checksums is fuzzed too. Whatever the bytes, validation either refuses
@@ -12,10 +12,10 @@ public func fuzzDerivedIndex(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int3
     guard let data, size > 0 else { return 0 }
     let mode = data[0]
     var bytes = Array(UnsafeBufferPointer(start: data + 1, count: size - 1))
-    let kind = DerivedIndexKind.allCases[Int(mode & 3) % 3]
+    let kind = DerivedIndexKind.allCases[Int(mode & 3)]
     var base = LogPosition(1)
     var end = LogPosition(100)
-    var hashKind: UInt8 = kind == .stream ? StreamHash.standard.kind : 0
+    var hashKind: UInt8 = kind.isHashed ? StreamHash.standard.kind : 0
     if mode & 4 != 0 {
         ChecksumRepair.patch(&bytes, from: DerivedIndexFile.headerBytes, at: 40)
         ChecksumRepair.patch(&bytes, from: 0, to: DerivedIndexFile.headerChecksumOffset, at: DerivedIndexFile.headerChecksumOffset)
@@ -37,7 +37,7 @@ public func fuzzDerivedIndex(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int3
         FuzzStore.require(bound >= 0 && bound <= index.entryCount, "lowerBound \(bound) outside 0...\(index.entryCount)")
         _ = index.mayContain(first)
     }
-    let segment = FullSegmentIndex(base: base, end: end, streams: index, ids: index, times: index)
+    let segment = FullSegmentIndex(base: base, end: end, streams: index, ids: index, times: index, queryKeys: index)
     switch kind {
     case .stream:
         var found: [VersionedPosition] = []
@@ -47,6 +47,12 @@ public func fuzzDerivedIndex(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int3
     case .time:
         for (time, _) in probes.prefix(8) { _ = segment.lastTimeEntry(before: Int64(bitPattern: time)) }
         _ = segment.firstTimestamp
+    case .query:
+        for (hash, after) in probes.prefix(8) {
+            let found = segment.positions(ofKeyHash: hash, after: after)
+            FuzzStore.require(zip(found, found.dropFirst()).allSatisfy { $0 < $1 }, "query postings not strictly ascending")
+            FuzzStore.require(found.allSatisfy { $0 > after }, "query postings at or before the position asked after")
+        }
     }
     return 0
 }

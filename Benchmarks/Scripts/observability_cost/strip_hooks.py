@@ -11,7 +11,7 @@ import sys
 
 HOOKS = [
     ("Sources/Annals/Store/StoreEngine+Append.swift",
-     "        if isObserved { return try await appendObserved(requests) }\n", ""),
+     "        if isObserved { return try await appendObserved(requests, condition: condition) }\n", ""),
     ("Sources/Annals/Observability/StoreEngine+Observed.swift",
      "        if !isObserved { return try read() }\n        return try observedRead(kind, read)\n",
      "        return try read()\n"),

@@ -1,7 +1,7 @@
 import AnnalsLog
 import Synchronization
 
-/// The three per-segment index files of the stream layer. They share one layout
+/// The four per-segment index files of the stream layer. They share one layout
 /// (docs/FORMAT.md §7 S1): a 64-byte header, an optional Bloom filter, then sorted
 /// fixed-width entries of little-endian u64 fields.
 enum DerivedIndexKind: Sendable, CaseIterable {
@@ -11,20 +11,24 @@ enum DerivedIndexKind: Sendable, CaseIterable {
     case eventID
     /// `.tidx`: (timestamp, position), sparse, sorted by position (so by timestamp too).
     case time
+    /// `.qidx`: (query key hash, position), sorted by hash then position: every event under
+    /// its type, its stream's category and each of its tags (`QueryKey`).
+    case query
 
-    /// "ANSI", "ANEI", "ANTI" read as little-endian bytes.
+    /// "ANSI", "ANEI", "ANTI", "ANQI" read as little-endian bytes.
     var magic: UInt32 {
         switch self {
         case .stream: 0x4953_4E41
         case .eventID: 0x4945_4E41
         case .time: 0x4954_4E41
+        case .query: 0x4951_4E41
         }
     }
 
     var fieldsPerEntry: Int {
         switch self {
         case .stream, .eventID: 3
-        case .time: 2
+        case .time, .query: 2
         }
     }
 
@@ -33,8 +37,12 @@ enum DerivedIndexKind: Sendable, CaseIterable {
         case .stream: .streamIndex
         case .eventID: .eventIDIndex
         case .time: .timeIndex
+        case .query: .queryIndex
         }
     }
+
+    /// True for the kinds keyed by `StreamHash` (their headers record its kind).
+    var isHashed: Bool { self == .stream || self == .query }
 
     func fileName(base: LogPosition) -> String { SegmentFileName(base: base, kind: fileKind).description }
 }

@@ -7,7 +7,7 @@ struct VersionedPosition: Sendable, Equatable {
 }
 
 /// The in-memory index of a segment the log is still writing. When the segment is full it is
-/// written out as `.sidx`, `.eidx` and `.tidx` files and dropped.
+/// written out as `.sidx`, `.eidx`, `.tidx` and `.qidx` files and dropped.
 ///
 /// Records may be noted out of position order (concurrent appends finish in any order), but the
 /// events of one stream arrive in version order, because appends to one stream are serialized.
@@ -20,6 +20,8 @@ struct OpenSegmentIndex: Sendable {
     private(set) var ids: EventIDTable
     /// (timestamp, position), sorted by position.
     private(set) var times: [(timestamp: Int64, position: LogPosition)] = []
+    /// Each query key's positions, ascending (records are noted in position order).
+    private(set) var queryKeys: [QueryKey: [UInt64]] = [:]
 
     /// An empty index; `expectedRecords` sizes its tables, so a segment indexed in one pass
     /// (on open) never regrows them.
@@ -43,6 +45,21 @@ struct OpenSegmentIndex: Sendable {
         guard !record.isControl else { return }
         streams[record.stream, default: []].append(VersionedPosition(version: record.version, position: record.position))
         if indexingID { ids.insert(record.id, at: record.position) }
+        for key in record.queryKeys {
+            queryKeys[key, default: []].append(record.position.rawValue)
+        }
+    }
+
+    /// The positions after `after` of events indexed under `key`, ascending.
+    func positions(of key: QueryKey, after: UInt64) -> ArraySlice<UInt64> {
+        guard let all = queryKeys[key] else { return [] }
+        guard let first = all.first, first <= after else { return all[...] }
+        var (low, high) = (0, all.count)  // all[..<low] <= after < all[high...]
+        while low < high {
+            let middle = (low + high) / 2
+            if all[middle] <= after { low = middle + 1 } else { high = middle }
+        }
+        return all[low...]
     }
 
     mutating func noteTime(_ timestamp: Int64, at position: LogPosition) {
@@ -64,10 +81,11 @@ struct OpenSegmentIndex: Sendable {
 
     var firstTimestamp: Int64? { times.first.map(\.timestamp) }
 
-    /// The three derived files' bytes for this segment, which ends before `end`.
+    /// The four derived files' bytes for this segment, which ends before `end`.
     func encodeFiles(end: LogPosition, hash: StreamHash) -> [DerivedIndexKind: [UInt8]] {
         [
             .stream: encodeStreams(end: end, hash: hash),
+            .query: encodeQueryKeys(end: end, hash: hash),
             .eventID: encodeIDs(end: end),
             .time: DerivedIndexFile.encode(kind: .time, hashKind: 0, base: base, end: end,
                                            entries: times.flatMap { [UInt64(bitPattern: $0.timestamp), $0.position.rawValue] },
@@ -87,6 +105,22 @@ struct OpenSegmentIndex: Sendable {
         rows.sort { ($0.0, $0.1, $0.2) < ($1.0, $1.1, $1.2) }
         return DerivedIndexFile.encode(kind: .stream, hashKind: hash.kind, base: base, end: end,
                                        entries: rows.flatMap { [$0.0, $0.1, $0.2] }, filter: filter)
+    }
+
+    private func encodeQueryKeys(end: LogPosition, hash: StreamHash) -> [UInt8] {
+        var filter = BloomFilter(keys: queryKeys.count)
+        var rows: [(UInt64, UInt64)] = []
+        rows.reserveCapacity(queryKeys.values.reduce(0) { $0 + $1.count })
+        for (key, positions) in queryKeys {
+            let hashed = key.hash(hash)
+            filter.insert(hashed)
+            for position in positions { rows.append((hashed, position)) }
+        }
+        // Keys that share a hash merge into one run; a position under both appears twice, which
+        // readers tolerate (they deduplicate) and the rebuild reproduces byte for byte.
+        rows.sort { $0 < $1 }
+        return DerivedIndexFile.encode(kind: .query, hashKind: hash.kind, base: base, end: end,
+                                       entries: rows.flatMap { [$0.0, $0.1] }, filter: filter)
     }
 
     private func encodeIDs(end: LogPosition) -> [UInt8] {

@@ -11,10 +11,14 @@ public struct EventData: Sendable, Equatable {
     public var id: UUID
     /// The event type, such as `OrderPlaced`: 0 to 1024 bytes of UTF-8.
     public var type: String
-    /// The payload: opaque bytes, usually JSON (see ``json(_:type:id:metadata:)``).
+    /// The payload: opaque bytes, usually JSON (see ``json(_:type:id:metadata:tags:)``).
     public var data: [UInt8]
     /// Opaque bytes stored beside the payload, such as a correlation id; often empty.
     public var metadata: [UInt8]
+    /// Tags such as `student:s7` or `course:c1`, which tag queries and append conditions
+    /// select by (<doc:DynamicConsistencyBoundaries>): at most 32, each 1 to 255 bytes of UTF-8,
+    /// none twice. Stored in the record, in this order.
+    public var tags: [String]
     /// The time to record for the event, in nanoseconds since 1970-01-01 UTC, for importing or
     /// backdating history; nil means the commit time. The log keeps time non-decreasing: it
     /// stores the later of this and the previous record's timestamp, so write backdated history
@@ -30,17 +34,18 @@ public struct EventData: Sendable, Equatable {
 
     /// An event of `type` with `data` and `metadata`, its id `id` or a new UUIDv7, and the time
     /// `timestamp` or, when nil, the commit time.
-    public init(id: UUID? = nil, type: String, data: [UInt8], metadata: [UInt8] = [], timestamp: Date? = nil) {
+    public init(id: UUID? = nil, type: String, data: [UInt8], metadata: [UInt8] = [], tags: [String] = [], timestamp: Date? = nil) {
         self.id = id ?? UUIDv7.generate()
         self.type = type
         self.data = data
         self.metadata = metadata
+        self.tags = tags
         self.timestampNanoseconds = timestamp.map(EventStore.nanoseconds)
     }
 
     /// An event stamped with an exact time in nanoseconds since 1970 (see `timestampNanoseconds`).
-    public init(id: UUID? = nil, type: String, data: [UInt8], metadata: [UInt8] = [], timestampNanoseconds: Int64) {
-        self.init(id: id, type: type, data: data, metadata: metadata)
+    public init(id: UUID? = nil, type: String, data: [UInt8], metadata: [UInt8] = [], tags: [String] = [], timestampNanoseconds: Int64) {
+        self.init(id: id, type: type, data: data, metadata: metadata, tags: tags)
         self.timestampNanoseconds = timestampNanoseconds
     }
 
@@ -49,14 +54,16 @@ public struct EventData: Sendable, Equatable {
     /// The type is what the log stores and what readers and other programs match on, so it is
     /// named explicitly, never taken from a Swift type name that a rename would change.
     public static func json<Value: Encodable>(
-        _ value: Value, type: String, id: UUID? = nil, metadata: [UInt8] = []
+        _ value: Value, type: String, id: UUID? = nil, metadata: [UInt8] = [], tags: [String] = []
     ) throws(EventStoreError) -> EventData {
-        try encoded(value, type: type, id: id, metadata: metadata)
+        var event = try encoded(value, type: type, id: id, metadata: metadata)
+        event.tags = tags
+        return event
     }
 
     /// Deprecated: without `type`, the stored event type was the Swift type's name, so renaming
     /// the type silently changed what new events are called.
-    @available(*, deprecated, message: "name the stored event type: json(_:type:id:metadata:)")
+    @available(*, deprecated, message: "name the stored event type: json(_:type:id:metadata:tags:)")
     public static func json<Value: Encodable>(
         _ value: Value, id: UUID? = nil, metadata: [UInt8] = []
     ) throws(EventStoreError) -> EventData {

@@ -31,6 +31,10 @@ public enum EventStoreError: Error, Sendable, Equatable, CustomStringConvertible
     /// A batch reused some stored event ids but not all, or reused ids stored under another
     /// stream. The context names the stream and the event id where known.
     case idempotencyConflict(Context)
+    /// An append's condition (``AppendCondition``) failed: an event matching its query was
+    /// appended after its position. Nothing was written. The context's position is the first
+    /// such event's.
+    case appendConditionFailed(Context)
     /// The caller passed something the store cannot accept. The context names the stream, event
     /// id or position concerned, where there is one.
     case invalidArgument(Context)
@@ -49,6 +53,8 @@ public enum EventStoreError: Error, Sendable, Equatable, CustomStringConvertible
         case streamTombstoned
         /// ``EventStoreError/idempotencyConflict(_:)``.
         case idempotencyConflict
+        /// ``EventStoreError/appendConditionFailed(_:)``.
+        case appendConditionFailed
         /// ``EventStoreError/invalidArgument(_:)``, or a storage call refused its argument.
         case invalidArgument
         /// ``EventStoreError/closed``.
@@ -66,8 +72,8 @@ public enum EventStoreError: Error, Sendable, Equatable, CustomStringConvertible
         case readOnly
     }
 
-    /// What an ``EventStoreError/invalidArgument(_:)`` or ``EventStoreError/idempotencyConflict(_:)``
-    /// is about: a message a person can act on, and the stream, event and position concerned.
+    /// What an ``EventStoreError/invalidArgument(_:)``, ``EventStoreError/idempotencyConflict(_:)``
+    /// or ``EventStoreError/appendConditionFailed(_:)`` is about: a message a person can act on, and the stream, event and position concerned.
     ///
     /// It is `ExpressibleByStringInterpolation`, so `throw .invalidArgument("…")` gives a
     /// context with a message only.
@@ -114,6 +120,7 @@ public enum EventStoreError: Error, Sendable, Equatable, CustomStringConvertible
         case .streamDeleted: .streamDeleted
         case .streamTombstoned: .streamTombstoned
         case .idempotencyConflict: .idempotencyConflict
+        case .appendConditionFailed: .appendConditionFailed
         case .invalidArgument: .invalidArgument
         case .closed: .closed
         case .storage(let error):
@@ -133,7 +140,7 @@ public enum EventStoreError: Error, Sendable, Equatable, CustomStringConvertible
     public var stream: StreamName? {
         switch self {
         case .wrongExpectedVersion(let stream, _, _), .streamDeleted(let stream), .streamTombstoned(let stream): stream
-        case .idempotencyConflict(let context), .invalidArgument(let context): context.stream
+        case .idempotencyConflict(let context), .invalidArgument(let context), .appendConditionFailed(let context): context.stream
         case .closed, .storage: nil
         }
     }
@@ -141,7 +148,7 @@ public enum EventStoreError: Error, Sendable, Equatable, CustomStringConvertible
     /// The event the failure concerns, when it concerns one.
     public var eventID: UUID? {
         switch self {
-        case .idempotencyConflict(let context), .invalidArgument(let context): context.eventID
+        case .idempotencyConflict(let context), .invalidArgument(let context), .appendConditionFailed(let context): context.eventID
         default: nil
         }
     }
@@ -149,7 +156,7 @@ public enum EventStoreError: Error, Sendable, Equatable, CustomStringConvertible
     /// The log position the failure concerns, when it concerns one.
     public var position: LogPosition? {
         switch self {
-        case .idempotencyConflict(let context), .invalidArgument(let context): context.position
+        case .idempotencyConflict(let context), .invalidArgument(let context), .appendConditionFailed(let context): context.position
         default: nil
         }
     }
@@ -177,6 +184,7 @@ public enum EventStoreError: Error, Sendable, Equatable, CustomStringConvertible
         case .streamDeleted(let stream): "stream \(stream) is deleted"
         case .streamTombstoned(let stream): "stream \(stream) is hard-deleted and can never be written again"
         case .idempotencyConflict(let context): "idempotency conflict: \(context)"
+        case .appendConditionFailed(let context): "append condition failed: \(context)"
         case .invalidArgument(let context): "invalid argument: \(context)"
         case .closed: "the event store is closed"
         case .storage(let error): "storage: \(error)"

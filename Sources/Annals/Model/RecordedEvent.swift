@@ -23,6 +23,8 @@ public struct RecordedEvent: Sendable, Equatable {
     public var data: [UInt8]
     /// The metadata bytes, exactly as appended.
     public var metadata: [UInt8]
+    /// The event's tags, in the order appended.
+    public var tags: [String]
 
     /// The commit time as a `Date`.
     public var date: Date {
@@ -38,6 +40,7 @@ public struct RecordedEvent: Sendable, Equatable {
         type = record.eventType
         data = record.payload
         metadata = record.metadata
+        tags = record.tags
     }
 
     /// The event a record holds, copied out of the read buffer. `stream` is the record's own
@@ -52,6 +55,7 @@ public struct RecordedEvent: Sendable, Equatable {
         type = view.eventType
         data = Array(view.payloadBytes)
         metadata = Array(view.metadataBytes)
+        tags = view.tagsBytes.isEmpty ? [] : view.tags
     }
 
     /// Decodes the data as JSON.

@@ -7,7 +7,7 @@ import Tracing
 extension StoreEngine {
     /// `appendUnobserved` timed and counted, inside an `annals.append` span whose context is
     /// added to each event's metadata under `$trace`.
-    func appendObserved(_ requests: [StreamAppend]) async throws(EventStoreError) -> MultiAppendResult {
+    func appendObserved(_ requests: [StreamAppend], condition: AppendCondition? = nil) async throws(EventStoreError) -> MultiAppendResult {
         let started = metrics == nil ? 0 : monotonicNanoseconds()
         var requests = requests
         let span = tracer.map { tracer in
@@ -18,7 +18,7 @@ extension StoreEngine {
             return span
         }
         let result: Result<MultiAppendResult, EventStoreError>
-        do { result = .success(try await appendUnobserved(requests)) } catch { result = .failure(error) }
+        do { result = .success(try await appendUnobserved(requests, condition: condition)) } catch { result = .failure(error) }
         metrics?.noteAppend(result, nanoseconds: monotonicNanoseconds() &- started)
         if let span {
             switch result {

@@ -9,7 +9,7 @@ import CoreMetrics
 final class StoreMetrics: Sendable {
     /// What a public read was, as the `kind` dimension of the read metrics.
     enum ReadKind: Int, CaseIterable {
-        case stream, all, filter, time
+        case stream, all, filter, time, query
 
         var label: String {
             switch self {
@@ -17,6 +17,7 @@ final class StoreMetrics: Sendable {
             case .all: "all"
             case .filter: "filter"
             case .time: "time"
+            case .query: "query"
             }
         }
     }

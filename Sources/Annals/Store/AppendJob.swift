@@ -3,7 +3,7 @@ import AnnalsLog
 /// One append or deletion on its way through the log's commit thread: what the caller asked,
 /// what the commit thread decided, and the caller's continuation, resumed exactly once.
 final class AppendJob: @unchecked Sendable {
-    // `kind`, `ids`, `names` and `continuation` are immutable. `entries` and `isReplay` are set
+    // `kind`, `ids`, `condition` and `continuation` are immutable. `entries` and `isReplay` are set
     // by the commit thread in `decide` and read by it in `finish`, both on that one thread.
     enum Kind {
         case events([StreamAppend])
@@ -26,6 +26,8 @@ final class AppendJob: @unchecked Sendable {
     let kind: Kind
     /// The event ids of an events job, in request order.
     let ids: [EventID]
+    /// The append condition the job must pass (DCB), checked on the commit thread.
+    let condition: AppendCondition?
     private let continuation: UnsafeContinuation<Result<Outcome, EventStoreError>, Never>
     var entries: [LogEntry] = []
     var isReplay = false
@@ -33,9 +35,10 @@ final class AppendJob: @unchecked Sendable {
     /// deciding it (closed) is finished on the caller's thread and must not touch them.
     var isTentative = false
 
-    init(kind: Kind, ids: [EventID], continuation: UnsafeContinuation<Result<Outcome, EventStoreError>, Never>) {
+    init(kind: Kind, ids: [EventID], condition: AppendCondition?, continuation: UnsafeContinuation<Result<Outcome, EventStoreError>, Never>) {
         self.kind = kind
         self.ids = ids
+        self.condition = condition
         self.continuation = continuation
     }
 

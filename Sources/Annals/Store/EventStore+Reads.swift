@@ -39,8 +39,10 @@ extension EventStore {
         try reader.readAll(fromPosition: position, direction: direction, limit: limit)
     }
 
-    /// Events passing `filter` (a category, an event type, a stream prefix) from log position
-    /// `fromPosition` on, in position order, at most `limit`. This scans the log from there.
+    /// Events passing `filter` (a category, an event type, a query, a stream prefix) from log
+    /// position `fromPosition` on, in position order, at most `limit`. Categories, event types
+    /// and queries are read through the query index, so only matching records are read; a
+    /// stream prefix or `.all` scans the log from there.
     public func read(filter: EventFilter, fromPosition position: LogPosition = .first, limit: Int = .max) async throws(EventStoreError) -> [RecordedEvent] {
         try reader.read(filter: filter, fromPosition: position, limit: limit)
     }

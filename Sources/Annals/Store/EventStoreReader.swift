@@ -58,9 +58,23 @@ public struct EventStoreReader: Sendable {
     /// See ``EventStore/read(filter:fromPosition:limit:)``.
     public func read(filter: EventFilter, fromPosition position: LogPosition = .first, limit: Int = .max) throws(EventStoreError) -> [RecordedEvent] {
         try engine.observeRead(.filter) { () throws(EventStoreError) in
+            // Categories, types and queries come from the query index; a stream prefix is a scan.
+            if let selection = filter.indexedSelection {
+                if case .query(let query) = filter { try query.validate() }
+                let after = position > .first ? LogPosition(position.rawValue - 1) : nil
+                return try engine.readIndexed(selection, after: after, limit: limit, matches: filter.matches)
+            }
             try engine.followIfStale()
             let end = LogPosition(engine.visibleEnd.load(ordering: .acquiring))
             return try engine.scan(from: position, end: end, filter: filter, maxEvents: limit, maxRecords: .max).events
+        }
+    }
+
+    /// See ``EventStore/read(_:after:limit:)``.
+    public func read(_ query: EventQuery, after position: LogPosition? = nil, limit: Int = .max) throws(EventStoreError) -> [RecordedEvent] {
+        try engine.observeRead(.query) { () throws(EventStoreError) in
+            try query.validate()
+            return try engine.readIndexed(.query(query), after: position, limit: limit, matches: query.matches)
         }
     }
 

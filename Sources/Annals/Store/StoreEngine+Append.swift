@@ -15,15 +15,16 @@ extension StoreEngine {
     /// caller awaits a continuation; no thread waits for it.
     /// Inlined into its caller, so that the unobserved path costs no extra async frame.
     @inline(__always)
-    func append(_ requests: [StreamAppend]) async throws(EventStoreError) -> MultiAppendResult {
-        if isObserved { return try await appendObserved(requests) }
-        return try await appendUnobserved(requests)
+    func append(_ requests: [StreamAppend], condition: AppendCondition? = nil) async throws(EventStoreError) -> MultiAppendResult {
+        if isObserved { return try await appendObserved(requests, condition: condition) }
+        return try await appendUnobserved(requests, condition: condition)
     }
 
     /// `append` without metrics or a span (StoreEngine+Observed wraps it in them).
-    func appendUnobserved(_ requests: [StreamAppend]) async throws(EventStoreError) -> MultiAppendResult {
+    func appendUnobserved(_ requests: [StreamAppend], condition: AppendCondition? = nil) async throws(EventStoreError) -> MultiAppendResult {
         let ids = try Self.validate(requests)
-        switch try await submit(.events(requests), ids: ids) {
+        if let condition { try condition.failIfEventsMatch.validate() }
+        switch try await submit(.events(requests), ids: ids, condition: condition) {
         case .written(let entries, let batch):
             return MultiAppendResult(written: entries, batch: batch)
         case .replay:
@@ -53,40 +54,47 @@ extension StoreEngine {
     }
 
     /// Hands a job to the commit thread and awaits its outcome.
-    private func submit(_ kind: AppendJob.Kind, ids: [EventID]) async throws(EventStoreError) -> AppendJob.Outcome {
+    private func submit(_ kind: AppendJob.Kind, ids: [EventID], condition: AppendCondition? = nil) async throws(EventStoreError) -> AppendJob.Outcome {
         if isClosing.load(ordering: .acquiring) { throw .closed }
         try checkWritable(kind.isDelete ? "delete a stream" : "append")
         let result = await withUnsafeContinuation { (continuation: UnsafeContinuation<Result<AppendJob.Outcome, EventStoreError>, Never>) in
-            let job = AppendJob(kind: kind, ids: ids, continuation: continuation)
-            log.submit(CommitRequest(.decide({ [self] in decide(job) })) { [self] result in finish(job, result) })
+            let job = AppendJob(kind: kind, ids: ids, condition: condition, continuation: continuation)
+            log.submit(CommitRequest(.decide({ [self] first in decide(job, first: first) })) { [self] result in finish(job, result) })
         }
         return try result.get()
     }
 
     /// Runs on the commit thread when the job's turn comes: checks it against the store's heads
     /// and what earlier jobs of the group will write, and returns the entries to write ([] for
-    /// a replay), or answers the caller with the refusal and returns nil.
-    private func decide(_ job: AppendJob) -> [LogEntry]? {
+    /// a replay), or answers the caller with the refusal and returns nil. `first` is the
+    /// position its first entry will get.
+    ///
+    /// A replay is recognised before the append condition is checked: a retried batch returns
+    /// its original result, although its own events now match the condition's query.
+    private func decide(_ job: AppendJob, first: LogPosition) -> [LogEntry]? {
         do throws(EventStoreError) {
+            if case .events = job.kind, try lock.withLock({ () throws(EventStoreError) -> Bool in try isReplay(job.ids) }) {
+                job.isReplay = true
+                return []
+            }
+            if let condition = job.condition, let conflict = try conflictingPosition(condition) {
+                throw .appendConditionFailed(.init("an event matching the append condition's query was appended after position \(condition.after?.rawValue ?? 0)", position: conflict))
+            }
             var after: [String: StreamHead] = [:]
             let entries: [LogEntry] = try lock.withLock { () throws(EventStoreError) -> [LogEntry] in
                 switch job.kind {
                 case .events(let requests):
-                    guard try !isReplay(job.ids) else { return [] }
                     after.reserveCapacity(requests.count)  // no rehashing as a large batch's streams are added
                     return try eventEntries(for: requests, after: &after)
                 case .delete(let request):
                     return [try deletion(request, after: &after)]
                 }
             }
-            guard !entries.isEmpty else {
-                job.isReplay = true
-                return []
-            }
+            precondition(!entries.isEmpty, "an events job that is not a replay, or a deletion, writes entries")
             // The log validates the entries next; if it refuses them it finishes this job at
             // once, before deciding anything else, so the tentative heads below are dropped.
             job.entries = entries
-            tentative.push(job, heads: after, ids: job.ids)
+            tentative.push(job, heads: after, ids: job.ids, first: first)
             job.isTentative = true
             return entries
         } catch {
@@ -170,7 +178,7 @@ extension StoreEngine {
             let version = head.nextVersion
             entries.append(LogEntry(stream: name, eventType: event.type, streamVersion: version,
                                     eventID: event.id.eventID, timestamp: event.timestampNanoseconds,
-                                    metadata: event.metadata, payload: event.data))
+                                    tags: event.tags, metadata: event.metadata, payload: event.data))
             head.lastVersion = version
         }
     }
@@ -210,6 +218,7 @@ extension StoreEngine {
             guard !request.events.isEmpty else { throw .invalidArgument(.init("an append needs at least one event for each stream it names", stream: request.stream)) }
             for event in request.events {
                 guard event.type.utf8.count <= 1024 else { throw .invalidArgument(.init("event type \(event.type.prefix(40))… exceeds 1024 bytes", stream: request.stream, eventID: event.id)) }
+                if !event.tags.isEmpty { try EventTags.validate(event.tags, stream: request.stream, eventID: event.id) }
                 ids.append(event.id.eventID)
             }
         }

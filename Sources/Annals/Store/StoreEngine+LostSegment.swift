@@ -5,7 +5,7 @@ extension StoreEngine {
     /// alone cannot see after a power loss (no `CLEAN` marker, and a `HEAD` file that is gone or
     /// stale: `LostSegmentCheck`) when that segment's `.pidx` went too.
     ///
-    /// The evidence is a valid derived index file (`.sidx`, `.eidx` or `.tidx`) of the log's
+    /// The evidence is a valid derived index file (`.sidx`, `.eidx`, `.tidx` or `.qidx`) of the log's
     /// last segment: such a file names the segment's end, and is written only after a roll into
     /// the next segment completed, and a record was committed there. A roll syncs the full
     /// segment, creates the next one and syncs the directory before any record goes into it; the
@@ -15,7 +15,7 @@ extension StoreEngine {
     /// no such evidence, and then a deleted last segment still goes unseen (docs/RELIABILITY.md).
     func checkNoSegmentLostAfter(_ active: LogPosition) throws(LogError) {
         for kind in DerivedIndexKind.allCases {
-            let hashKind = kind == .stream ? hash.kind : 0
+            let hashKind = kind.isHashed ? hash.kind : 0
             guard let end = DerivedIndexFile.validEnd(fileSystem, directory: directory, kind: kind, base: active, hashKind: hashKind)
             else { continue }
             let missing = SegmentFileName(base: end, kind: .log).description

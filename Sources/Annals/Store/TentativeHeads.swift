@@ -16,6 +16,9 @@ struct TentativeHeads {
         var job: ObjectIdentifier
         var heads: [String: StreamHead]
         var ids: [EventID]
+        /// What the job will write, from position `first` on (for append conditions).
+        var entries: [LogEntry]
+        var first: LogPosition
     }
 
     private var jobs: [Job] = []
@@ -44,13 +47,27 @@ struct TentativeHeads {
     }
 
     /// Notes what `job` will make true once it is acknowledged.
-    mutating func push(_ job: AppendJob, heads after: [String: StreamHead], ids new: [EventID]) {
-        jobs.append(Job(job: ObjectIdentifier(job), heads: after, ids: new))
+    mutating func push(_ job: AppendJob, heads after: [String: StreamHead], ids new: [EventID], first: LogPosition) {
+        precondition(jobs.last.map { $0.first.rawValue + UInt64($0.entries.count) == first.rawValue } ?? true,
+                     "a group's jobs take consecutive positions")
+        jobs.append(Job(job: ObjectIdentifier(job), heads: after, ids: new, entries: job.entries, first: first))
         if jobs.count == 1 {
             heads = after  // nothing earlier to merge with: share the job's dictionary
         } else {
             heads.merge(after) { $1 }
         }
+    }
+
+    /// The position of the first entry after `after` that a decided job will write and that
+    /// passes `matches`, or nil.
+    func firstPosition(after: LogPosition?, where matches: (LogEntry) -> Bool) -> LogPosition? {
+        for job in jobs {
+            for (offset, entry) in job.entries.enumerated() where matches(entry) {
+                let position = job.first.advanced(by: UInt64(offset))
+                if after.map({ position > $0 }) ?? true { return position }
+            }
+        }
+        return nil
     }
 
     /// Forgets `job`: acknowledged (its heads are now the store's) or failed.

@@ -12,6 +12,18 @@ public enum EventFilter: Sendable, Hashable {
     case eventType(String)
     /// The events of every stream whose name starts with this prefix.
     case streamPrefix(String)
+    /// The events a tag query selects (docs/DCB.md): any of its items' types and all of its tags.
+    case query(EventQuery)
+
+    /// How the query index serves this filter, or nil when it cannot (a scan).
+    var indexedSelection: IndexedSelection? {
+        switch self {
+        case .category(let category): .key(.category(category))
+        case .eventType(let type): .key(.type(type))
+        case .query(let query): query.matchesEverything ? nil : .query(query)
+        case .all, .stream, .streamPrefix: nil
+        }
+    }
 
     func matches(_ view: RecordView) -> Bool {
         switch self {
@@ -29,6 +41,8 @@ public enum EventFilter: Sendable, Hashable {
             let bytes = view.streamBytes
             let wanted = prefix.utf8
             return bytes.count >= wanted.count && bytes.prefix(wanted.count).elementsEqual(wanted)
+        case .query(let query):
+            return query.matches(view)
         }
     }
 }

@@ -22,6 +22,9 @@ enum Format {
     static let recordBytesMax = 16 * 1024 * 1024
     static let streamNameBytesMax = 1024
     static let eventTypeBytesMax = 1024
+    /// Tags (§3 "Tags"): at most this many per record, each 1...`tagBytesMax` UTF-8 bytes.
+    static let tagsPerRecordMax = 32
+    static let tagBytesMax = 255
     /// Flag bit 0: this record ends an append batch. Recovery keeps whole batches only.
     static let recordFlagBatchEnd: UInt16 = 0x0001
     /// Bits 1-7 are reserved for the log and must be zero; bits 8-15 belong to the layer above.

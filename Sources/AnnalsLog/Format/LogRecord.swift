@@ -14,6 +14,8 @@ public struct LogEntry: Sendable, Equatable {
     public var timestamp: Int64?
     /// Bits 8-15 are free for the layer above; bits 0-7 belong to the log and must be zero here.
     public var flags: UInt16
+    /// At most 32 tags, each 1 to 255 bytes of UTF-8, none twice (FORMAT.md §3 "Tags").
+    public var tags: [String]
     /// Opaque metadata bytes.
     public var metadata: [UInt8]
     /// Opaque payload bytes.
@@ -22,7 +24,7 @@ public struct LogEntry: Sendable, Equatable {
     /// An entry with these fields; the log adds the position and, when `timestamp` is nil, the time.
     public init(
         stream: String, eventType: String, streamVersion: UInt64 = 0, eventID: EventID = .zero,
-        timestamp: Int64? = nil, flags: UInt16 = 0, metadata: [UInt8] = [], payload: [UInt8]
+        timestamp: Int64? = nil, flags: UInt16 = 0, tags: [String] = [], metadata: [UInt8] = [], payload: [UInt8]
     ) {
         self.stream = stream
         self.eventType = eventType
@@ -30,6 +32,7 @@ public struct LogEntry: Sendable, Equatable {
         self.eventID = eventID
         self.timestamp = timestamp
         self.flags = flags
+        self.tags = tags
         self.metadata = metadata
         self.payload = payload
     }
@@ -40,7 +43,12 @@ public struct LogEntry: Sendable, Equatable {
 
     /// Header plus body, before alignment padding.
     var encodedBytes: Int {
-        Format.recordHeaderBytes + stream.utf8.count + eventType.utf8.count + metadata.count + payload.count
+        Format.recordHeaderBytes + stream.utf8.count + eventType.utf8.count + tagsBytes + metadata.count + payload.count
+    }
+
+    /// Bytes of the tags section: a length byte and the UTF-8 of each tag.
+    var tagsBytes: Int {
+        tags.isEmpty ? 0 : tags.reduce(0) { $0 + 1 + $1.utf8.count }
     }
 }
 
@@ -60,6 +68,8 @@ public struct LogRecord: Sendable, Equatable {
     public var stream: String
     /// The event type.
     public var eventType: String
+    /// The tags, in the order they were appended.
+    public var tags: [String]
     /// The metadata bytes.
     public var metadata: [UInt8]
     /// The payload bytes.
@@ -68,7 +78,7 @@ public struct LogRecord: Sendable, Equatable {
     /// A record with these fields, as the log reads it back.
     public init(
         position: LogPosition, timestamp: Int64, streamVersion: UInt64, eventID: EventID, flags: UInt16,
-        stream: String, eventType: String, metadata: [UInt8], payload: [UInt8]
+        stream: String, eventType: String, tags: [String] = [], metadata: [UInt8], payload: [UInt8]
     ) {
         self.position = position
         self.timestamp = timestamp
@@ -77,6 +87,7 @@ public struct LogRecord: Sendable, Equatable {
         self.flags = flags
         self.stream = stream
         self.eventType = eventType
+        self.tags = tags
         self.metadata = metadata
         self.payload = payload
     }

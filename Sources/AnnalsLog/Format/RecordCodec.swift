@@ -17,6 +17,7 @@ enum RecordCodec {
         guard typeBytes <= Format.eventTypeBytesMax else {
             throw .invalid("event type must be at most \(Format.eventTypeBytesMax) UTF-8 bytes, got \(typeBytes)")
         }
+        try RecordTags.validate(entry.tags)
         guard entry.encodedBytes <= Format.recordBytesMax else {
             throw .invalid("record of \(entry.encodedBytes) bytes exceeds the maximum of \(Format.recordBytesMax) bytes")
         }
@@ -46,7 +47,7 @@ enum RecordCodec {
         record.storeLE(entry.flags | (endsBatch ? Format.recordFlagBatchEnd : 0), at: RecordHeaderLayout.flags)
         record.storeLE(UInt16(streamBytes), at: RecordHeaderLayout.streamLength)
         record.storeLE(UInt16(typeBytes), at: RecordHeaderLayout.eventTypeLength)
-        record.storeLE(UInt16(0), at: RecordHeaderLayout.reserved)
+        record.storeLE(UInt16(entry.tagsBytes), at: RecordHeaderLayout.tagsLength)
         record.storeLE(UInt32(entry.metadata.count), at: RecordHeaderLayout.metadataLength)
         record.storeLE(UInt32(entry.payload.count), at: RecordHeaderLayout.payloadLength)
         var cursor = RecordHeaderLayout.size
@@ -54,6 +55,11 @@ enum RecordCodec {
         stream.withUTF8 { copy($0, into: record, at: &cursor) }
         var eventType = entry.eventType
         eventType.withUTF8 { copy($0, into: record, at: &cursor) }
+        for var tag in entry.tags {
+            record[cursor] = UInt8(tag.utf8.count)
+            cursor += 1
+            tag.withUTF8 { copy($0, into: record, at: &cursor) }
+        }
         entry.metadata.withUnsafeBytes { copy($0, into: record, at: &cursor) }
         entry.payload.withUnsafeBytes { copy($0, into: record, at: &cursor) }
         precondition(cursor == length, "encoded length disagrees with field sizes")
@@ -94,11 +100,10 @@ enum RecordCodec {
         let view = RecordView(bytes: record)
         // Checked after the CRC: these can only fail for bytes that were written this way.
         let fieldSum = RecordHeaderLayout.size + view.streamLength + view.eventTypeLength
-            + view.metadataLength + view.payloadLength
+            + view.tagsLength + view.metadataLength + view.payloadLength
         guard fieldSum == length else { return .invalid(.fieldLengthsDisagree) }
-        guard view.flags & Format.recordFlagsReservedMask == 0,
-              record.loadLE(at: RecordHeaderLayout.reserved, as: UInt16.self) == 0
-        else { return .invalid(.reservedBitsSet) }
+        guard view.flags & Format.recordFlagsReservedMask == 0 else { return .invalid(.reservedBitsSet) }
+        guard view.tagsLength == 0 || RecordTags.isWellFormed(view.tagsBytes) else { return .invalid(.badTags) }
         guard view.position.rawValue >= Format.firstPosition else { return .invalid(.badPosition) }
         return .record(view, next: offset + paddedBytes(length))
     }
@@ -120,6 +125,7 @@ enum RecordDefect: Equatable, CustomStringConvertible {
     case checksumMismatch
     case fieldLengthsDisagree
     case reservedBitsSet
+    case badTags
     case badPosition
 
     var description: String {
@@ -128,6 +134,7 @@ enum RecordDefect: Equatable, CustomStringConvertible {
         case .checksumMismatch: "record checksum mismatch"
         case .fieldLengthsDisagree: "record field lengths do not add up to its length"
         case .reservedBitsSet: "record has reserved bits set"
+        case .badTags: "record tags section does not parse"
         case .badPosition: "record position 0 is not valid"
         }
     }

@@ -9,7 +9,7 @@ enum RecordHeaderLayout {
     static let flags = 48            // u16
     static let streamLength = 50     // u16
     static let eventTypeLength = 52  // u16
-    static let reserved = 54         // u16, zero
+    static let tagsLength = 54       // u16, bytes of the tags section (0: no tags)
     static let metadataLength = 56   // u32
     static let payloadLength = 60    // u32
     static let size = 64
@@ -37,6 +37,7 @@ public struct RecordView {
 
     var streamLength: Int { Int(bytes.loadLE(at: RecordHeaderLayout.streamLength, as: UInt16.self)) }
     var eventTypeLength: Int { Int(bytes.loadLE(at: RecordHeaderLayout.eventTypeLength, as: UInt16.self)) }
+    var tagsLength: Int { Int(bytes.loadLE(at: RecordHeaderLayout.tagsLength, as: UInt16.self)) }
     var metadataLength: Int { Int(bytes.loadLE(at: RecordHeaderLayout.metadataLength, as: UInt32.self)) }
     var payloadLength: Int { Int(bytes.loadLE(at: RecordHeaderLayout.payloadLength, as: UInt32.self)) }
 
@@ -48,25 +49,34 @@ public struct RecordView {
     public var eventTypeBytes: UnsafeRawBufferPointer {
         slice(RecordHeaderLayout.size + streamLength, eventTypeLength)
     }
+    /// The tags section (FORMAT.md §3 "Tags"), inside the caller's buffer; empty without tags.
+    /// The decoder checked that it parses, so `RecordTags.forEach` over it never fails.
+    public var tagsBytes: UnsafeRawBufferPointer {
+        slice(RecordHeaderLayout.size + streamLength + eventTypeLength, tagsLength)
+    }
     /// The metadata bytes, inside the caller's buffer.
     public var metadataBytes: UnsafeRawBufferPointer {
-        slice(RecordHeaderLayout.size + streamLength + eventTypeLength, metadataLength)
+        slice(RecordHeaderLayout.size + streamLength + eventTypeLength + tagsLength, metadataLength)
     }
     /// The payload bytes, inside the caller's buffer.
     public var payloadBytes: UnsafeRawBufferPointer {
-        slice(RecordHeaderLayout.size + streamLength + eventTypeLength + metadataLength, payloadLength)
+        slice(RecordHeaderLayout.size + streamLength + eventTypeLength + tagsLength + metadataLength, payloadLength)
     }
 
     /// The stream name, copied out.
     public var stream: String { String(decoding: streamBytes, as: UTF8.self) }
     /// The event type, copied out.
     public var eventType: String { String(decoding: eventTypeBytes, as: UTF8.self) }
+    /// The tags, copied out, in the order they were appended.
+    public var tags: [String] { RecordTags.decode(tagsBytes) }
+    /// True when the record carries `tag` (compared byte for byte, without copying).
+    public func hasTag(_ tag: some StringProtocol) -> Bool { RecordTags.contains(tag, in: tagsBytes) }
 
     /// Copies the record out of the buffer.
     public func materialize() -> LogRecord {
         LogRecord(
             position: position, timestamp: timestamp, streamVersion: streamVersion, eventID: eventID,
-            flags: flags, stream: stream, eventType: eventType,
+            flags: flags, stream: stream, eventType: eventType, tags: tags,
             metadata: Array(metadataBytes), payload: Array(payloadBytes))
     }
 

@@ -26,13 +26,15 @@ package final class CommitRequest: @unchecked Sendable {
     package enum Work {
         /// Append these entries (already validated by `Log.validate`).
         case append([LogEntry], paddedBytes: Int)
-        /// Decide on the commit thread, in commit order, what to append. Returning entries
+        /// Decide on the commit thread, in commit order, what to append, given the position the
+        /// first entry will get (positions are consecutive across segments, so a roll does not
+        /// change it). Returning entries
         /// appends them; returning `[]` writes nothing but still waits for the group (so the
         /// request learns whether what it relied on became durable); returning nil means the
         /// decider refused and has answered its caller itself: `finish` is not called.
         /// Entries must be valid (`Log.validate`): a batch refused after a decision fails the
         /// rest of its group, since later decisions may rest on it.
-        case decide(() -> [LogEntry]?)
+        case decide((LogPosition) -> [LogEntry]?)
         /// Make everything acknowledged so far durable.
         case sync
     }

@@ -29,7 +29,7 @@ extension Log {
             case .append(let given, let bytes):
                 (entries, paddedBytes) = (given, bytes)
             case .decide(let decide):
-                guard let decided = decide() else { continue }
+                guard let decided = decide(writer.nextPosition) else { continue }
                 guard !decided.isEmpty else {
                     written.append((request, nil))
                     continue

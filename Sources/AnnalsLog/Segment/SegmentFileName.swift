@@ -13,6 +13,8 @@ package enum SegmentFileKind: String, Sendable, CaseIterable {
     case timeIndex = "tidx"
     /// The event-id index of a segment (stream layer, for idempotent appends).
     case eventIDIndex = "eidx"
+    /// The query index of a segment (stream layer: event types, categories and tags).
+    case queryIndex = "qidx"
 }
 
 package struct SegmentFileName: Hashable, Sendable, CustomStringConvertible {
