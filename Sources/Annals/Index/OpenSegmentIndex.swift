@@ -20,8 +20,12 @@ struct OpenSegmentIndex: Sendable {
     private(set) var ids: EventIDTable
     /// (timestamp, position), sorted by position.
     private(set) var times: [(timestamp: Int64, position: LogPosition)] = []
-    /// Each query key's positions, ascending (records are noted in position order).
-    private(set) var queryKeys: [QueryKey: [UInt64]] = [:]
+    /// Each query key hash's positions, ascending (records are noted in position order).
+    private(set) var queryKeys = PostingsTable()
+    /// The last event type and stream noted, with their key hashes: the events of a batch
+    /// usually share them, so most notes hash nothing.
+    private var lastType: (name: String, hash: UInt64)?
+    private var lastCategory: (stream: String, hash: UInt64)?
 
     /// An empty index; `expectedRecords` sizes its tables, so a segment indexed in one pass
     /// (on open) never regrows them.
@@ -37,22 +41,27 @@ struct OpenSegmentIndex: Sendable {
         return (position.rawValue - base.rawValue) % Self.timeIndexIntervalRecords == 0
     }
 
-    /// Notes an event's stream entry and, with `indexingID`, its id. Control records belong to
-    /// no index but time. A read-only store passes false: ids serve only the writer's
-    /// idempotency checks, and a reader never writes this index out.
-    mutating func note(_ record: IndexedRecord, indexingID: Bool = true) {
+    /// Notes an event's stream entry, its query keys (type, category, tags; hashed with `hash`)
+    /// and, with `indexingID`, its id. Control records belong to no index but time. A read-only
+    /// store passes false: ids serve only the writer's idempotency checks, and a reader never
+    /// writes this index out.
+    mutating func note(_ record: IndexedRecord, hash: StreamHash, indexingID: Bool = true) {
         precondition(record.position >= base, "a record before the segment base")
         guard !record.isControl else { return }
         streams[record.stream, default: []].append(VersionedPosition(version: record.version, position: record.position))
         if indexingID { ids.insert(record.id, at: record.position) }
-        for key in record.queryKeys {
-            queryKeys[key, default: []].append(record.position.rawValue)
-        }
+        let position = record.position.rawValue
+        if lastType?.name != record.eventType { lastType = (record.eventType, QueryKey.type(record.eventType).hash(hash)) }
+        queryKeys.append(position, to: lastType!.hash)
+        if lastCategory?.stream != record.stream { lastCategory = (record.stream, QueryKey.category(ofStream: record.stream).hash(hash)) }
+        queryKeys.append(position, to: lastCategory!.hash)
+        for tag in record.tags { queryKeys.append(position, to: QueryKey.tag(tag).hash(hash)) }
     }
 
-    /// The positions after `after` of events indexed under `key`, ascending.
-    func positions(of key: QueryKey, after: UInt64) -> ArraySlice<UInt64> {
-        guard let all = queryKeys[key] else { return [] }
+    /// The positions after `after` of events whose query key hashes to `keyHash`, ascending
+    /// (with any event under another key of the same hash; the caller checks each record).
+    func positions(ofKeyHash keyHash: UInt64, after: UInt64) -> ArraySlice<UInt64> {
+        guard let all = queryKeys.positions(of: keyHash) else { return [] }
         guard let first = all.first, first <= after else { return all[...] }
         var (low, high) = (0, all.count)  // all[..<low] <= after < all[high...]
         while low < high {
@@ -110,14 +119,12 @@ struct OpenSegmentIndex: Sendable {
     private func encodeQueryKeys(end: LogPosition, hash: StreamHash) -> [UInt8] {
         var filter = BloomFilter(keys: queryKeys.count)
         var rows: [(UInt64, UInt64)] = []
-        rows.reserveCapacity(queryKeys.values.reduce(0) { $0 + $1.count })
-        for (key, positions) in queryKeys {
-            let hashed = key.hash(hash)
-            filter.insert(hashed)
-            for position in positions { rows.append((hashed, position)) }
+        rows.reserveCapacity(queryKeys.lists.reduce(0) { $0 + $1.count })
+        for (key, positions) in zip(queryKeys.keys, queryKeys.lists) {
+            filter.insert(key)
+            for position in positions { rows.append((key, position)) }
         }
-        // Keys that share a hash merge into one run; a position under both appears twice, which
-        // readers tolerate (they deduplicate) and the rebuild reproduces byte for byte.
+        // Keys that share a hash share one list, which holds each position once.
         rows.sort { $0 < $1 }
         return DerivedIndexFile.encode(kind: .query, hashKind: hash.kind, base: base, end: end,
                                        entries: rows.flatMap { [$0.0, $0.1] }, filter: filter)

@@ -27,11 +27,4 @@ struct QueryKey: Hashable, Sendable {
     func hash(_ function: StreamHash) -> UInt64 {
         StreamHash.mix(function(name) ^ (UInt64(domain.rawValue) &* 0x9E37_79B9_7F4A_7C15))
     }
-
-    /// The keys an event is indexed under: its type, its stream's category and each tag.
-    static func keys(stream: String, type: String, tags: [String]) -> [QueryKey] {
-        var keys = [QueryKey.type(type), .category(ofStream: stream)]
-        for tag in tags { keys.append(.tag(tag)) }
-        return keys
-    }
 }

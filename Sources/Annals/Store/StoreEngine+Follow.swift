@@ -90,7 +90,7 @@ extension StoreEngine {
                 index = openSegments.removeValue(forKey: bases[slot]) ?? OpenSegmentIndex(base: bases[slot])
             }
             heads[record.stream, default: StreamHead()].apply(record)  // idempotent: the checkpoint may hold it
-            index.note(record, indexingID: false)
+            index.note(record, hash: hash, indexingID: false)
             if index.wantsTimeEntry(record.position) { index.noteTime(record.timestamp, at: record.position) }
         }
         openSegments[bases[slot]] = index

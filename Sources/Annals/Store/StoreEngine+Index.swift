@@ -17,7 +17,7 @@ extension StoreEngine {
         var index = openSegments.removeValue(forKey: base) ?? OpenSegmentIndex(base: base)
         for record in records {
             heads[record.stream, default: StreamHead()].apply(record)
-            index.note(record)
+            index.note(record, hash: hash)
             if index.wantsTimeEntry(record.position) { index.noteTime(record.timestamp, at: record.position) }
         }
         openSegments[base] = index

@@ -65,7 +65,7 @@ extension StoreEngine {
         var count = 0
         try log.forEachRecord(from: base, limit: Int(end.rawValue - base.rawValue)) { view in
             let record = IndexedRecord(view)
-            index.note(record, indexingID: !isReadOnly)
+            index.note(record, hash: hash, indexingID: !isReadOnly)
             if index.wantsTimeEntry(record.position) { index.noteTime(record.timestamp, at: record.position) }
             if record.position >= headsFrom { heads[record.stream, default: StreamHead()].apply(record) }
             count += 1

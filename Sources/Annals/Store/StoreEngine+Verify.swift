@@ -43,7 +43,7 @@ extension StoreEngine {
         var count = 0
         try log.forEachRecord(from: base, limit: Int(end.rawValue - base.rawValue)) { view in
             let record = IndexedRecord(view)
-            index.note(record)
+            index.note(record, hash: hash)
             if index.wantsTimeEntry(record.position) { index.noteTime(record.timestamp, at: record.position) }
             count += 1
             return true

@@ -50,8 +50,9 @@ struct IndexedRecord: Sendable {
     var id: EventID
     /// Nil for an event.
     var control: ControlRecord?
-    /// What the query index keys an event by (its type, category and tags); empty for a control record.
-    var queryKeys: [QueryKey]
+    /// The event type and tags, which the query index keys the event by (with its category).
+    var eventType: String
+    var tags: [String]
 
     init(_ view: RecordView) {
         position = view.position
@@ -59,7 +60,8 @@ struct IndexedRecord: Sendable {
         stream = view.stream
         version = view.streamVersion
         id = view.eventID
-        queryKeys = ControlRecord.isControl(flags: view.flags) ? [] : QueryKey.keys(stream: stream, type: view.eventType, tags: view.tagsBytes.isEmpty ? [] : view.tags)
+        eventType = view.eventType
+        tags = view.tagsBytes.isEmpty ? [] : view.tags
         control = ControlRecord.isControl(flags: view.flags)
             ? ControlRecord(flags: view.flags, eventType: view.eventType, streamVersion: view.streamVersion) : nil
     }
@@ -71,7 +73,8 @@ struct IndexedRecord: Sendable {
         version = entry.streamVersion
         id = entry.eventID
         control = ControlRecord(flags: entry.flags, eventType: entry.eventType, streamVersion: entry.streamVersion)
-        queryKeys = control == nil ? QueryKey.keys(stream: entry.stream, type: entry.eventType, tags: entry.tags) : []
+        eventType = entry.eventType
+        tags = entry.tags
     }
 
     var isControl: Bool { control != nil }
