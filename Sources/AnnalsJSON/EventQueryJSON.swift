@@ -8,17 +8,22 @@
 public struct EventQueryJSON: Sendable, Equatable {
     /// One item: its event types (empty: any) and the tags it requires (all of them).
     public struct Item: Sendable, Equatable {
+        /// The event types the item accepts, decoded; empty accepts every type.
         public var types: [String]
+        /// The tags an event must all carry, decoded; empty asks for none.
         public var tags: [String]
 
+        /// An item of `types` (empty: any) and `tags` (all required).
         public init(types: [String] = [], tags: [String] = []) {
             self.types = types
             self.tags = tags
         }
     }
 
+    /// The items, in the order given; an event matches the query when it matches any of them.
     public var items: [Item]
 
+    /// A query of `items`.
     public init(items: [Item]) { self.items = items }
 
     /// Parses `text` (whitespace around the array allowed).
