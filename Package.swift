@@ -31,6 +31,7 @@ let package = Package(
         .executable(name: "FuzzSnapshotFile", targets: ["FuzzSnapshotFile"]),
         .executable(name: "FuzzCheckpointFile", targets: ["FuzzCheckpointFile"]),
         .executable(name: "FuzzEventLine", targets: ["FuzzEventLine"]),
+        .executable(name: "FuzzRecordFields", targets: ["FuzzRecordFields"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -155,6 +156,12 @@ let package = Package(
             name: "FuzzSegmentOpen",
             dependencies: ["FuzzDriver", "FuzzSupport"],
             path: "Fuzz/FuzzSegmentOpen",
+            swiftSettings: strictSwift
+        ),
+        .executableTarget(
+            name: "FuzzRecordFields",
+            dependencies: ["FuzzDriver", "FuzzSupport", "AnnalsLog"],
+            path: "Fuzz/FuzzRecordFields",
             swiftSettings: strictSwift
         ),
         .executableTarget(

@@ -1,3 +1,4 @@
+import Annals
 import AnnalsJSON
 import AnnalsLog
 import ArgumentParser
@@ -31,8 +32,16 @@ struct VerifyCommand: ParsableCommand {
         // The total is the segments' size, so the display has a percent and an ETA once the
         // first segment is checked (verify reports after each one).
         let meter = ProgressMeter(unit: "records", totalBytes: stats?.bytes, choice: progress.progress)
-        let report = meter.whileRunning(size) { update in
+        var report = meter.whileRunning(size) { update in
             log.verify { partial in update(partial.recordsChecked, partial.bytesChecked) }
+        }
+        // Then the stream layer's index files of every full segment, against a rebuild from
+        // their records (each segment is read again).
+        let indexMeter = ProgressMeter(unit: "index entries", totalBytes: nil, choice: progress.progress)
+        report = indexMeter.whileRunning("verifying stream indexes") { update in
+            var withIndexes = report
+            EventStore.verifyDerivedIndexes(of: log, into: &withIndexes) { partial in update(partial.indexEntriesChecked, 0) }
+            return withIndexes
         }
         try? log.close()
         if json {

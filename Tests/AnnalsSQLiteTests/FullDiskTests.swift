@@ -36,7 +36,7 @@ import Testing
 
     /// The stream-layer files a fault is aimed at, and the workload steps allowed to fail under it.
     static let targets: [(text: String, failing: Set<String>)] = [
-        (".sidx", []), (".eidx", []), (".tidx", []), ("streams.heads", []),
+        (".sidx", []), (".eidx", []), (".tidx", []), (".qidx", []), ("streams.heads", []),
         (".snapshot", ["snapshot"]), ("subscriptions.checkpoints", ["subscription checkpoint"]),
     ]
 

@@ -14,7 +14,7 @@ import Testing
 /// reopen every property of `check` must hold. Seeded: a seed replays the same workload and
 /// crash target (the tasks' interleaving varies).
 ///
-/// `ANNALS_STREAM_POWER_LOSS_SEEDS=N` runs N seeds (two power losses each) instead of the CI's 14.
+/// `ANNALS_STREAM_POWER_LOSS_SEEDS=N` runs N seeds (two power losses each) instead of the CI's 16.
 @Suite(.timeLimit(.minutes(20))) struct StreamLayerPowerLossTests {
     static let directory = "/store"
     static let roundsPerSeed = 2
@@ -145,9 +145,9 @@ import Testing
         return (acknowledged.count, acknowledged.count)
     }
 
-    /// CI: 14 seeds, two power losses each, every crash target twice.
+    /// CI: 16 seeds, two power losses each, every crash target twice.
     @Test func everyPropertyHoldsAfterEachPowerLoss() async throws {
-        let seeds = ProcessInfo.processInfo.environment["ANNALS_STREAM_POWER_LOSS_SEEDS"].flatMap { UInt64($0) } ?? 14
+        let seeds = ProcessInfo.processInfo.environment["ANNALS_STREAM_POWER_LOSS_SEEDS"].flatMap { UInt64($0) } ?? 16
         var total = Outcome()
         let activity = Guarded<[String: Int]>([:])
         for seed in 1...seeds {

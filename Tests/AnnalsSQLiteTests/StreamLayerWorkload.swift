@@ -14,7 +14,7 @@ struct AcknowledgedBatch: Sendable {
 /// Which file a round aims its power loss at. `.anyOperation` draws the crash point over every
 /// mutating operation; the others crash at the n-th operation on that kind of file.
 enum PowerLossTarget: CaseIterable, Sendable, CustomStringConvertible {
-    case anyOperation, streamIndex, eventIDIndex, timeIndex, headsCheckpoint, snapshot, subscriptionCheckpoint
+    case anyOperation, streamIndex, eventIDIndex, timeIndex, queryIndex, headsCheckpoint, snapshot, subscriptionCheckpoint
 
     var pathText: String? {
         switch self {
@@ -22,6 +22,7 @@ enum PowerLossTarget: CaseIterable, Sendable, CustomStringConvertible {
         case .streamIndex: ".sidx"
         case .eventIDIndex: ".eidx"
         case .timeIndex: ".tidx"
+        case .queryIndex: ".qidx"
         case .headsCheckpoint: "streams.heads"
         case .snapshot: ".snapshot"
         case .subscriptionCheckpoint: "subscriptions.checkpoints"

@@ -61,14 +61,14 @@ import AnnalsLog
     }
 
     /// Proves missing or corrupted index files and heads checkpoint are rebuilt on open, reported, and reads stay right.
-    @Test(arguments: ["sidx", "eidx", "tidx", "heads"])
+    @Test(arguments: ["sidx", "eidx", "tidx", "qidx", "heads"])
     func damagedDerivedFilesAreRebuilt(kind: String) async throws {
         let dir = TemporaryDirectory("annals-rebuild")
         defer { dir.remove() }
         var store = try await EventStore.open(directory: dir.path, options: Fixtures.smallSegments())
         var stored: [EventData] = []
         for index in 0..<40 {
-            let events = Fixtures.events(2, tag: "\(index)")
+            let events = Fixtures.events(2, tag: "\(index)").map { EventData(id: $0.id, type: $0.type, data: $0.data, tags: ["k:\(index % 4)"]) }
             try await store.append(to: "s", events)
             stored += events
         }
@@ -90,6 +90,8 @@ import AnnalsLog
             if victims.count > 1 { #expect(store.openReport.indexesRebuilt.contains(victims[1])) }
         }
         #expect(try await store.read(stream: "s").map(\.id) == stored.map(\.id))
+        #expect(try await store.read(EventQuery(tags: ["k:1"])).map(\.id) == stored.filter { $0.tags == ["k:1"] }.map(\.id))
+        #expect(store.verify().isHealthy)
         let again = try await store.append(to: "s", Array(stored[0..<2]))
         #expect(again.positions == LogPosition(1)...LogPosition(2))
         try await store.close()

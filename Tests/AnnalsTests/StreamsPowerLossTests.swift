@@ -5,7 +5,7 @@ import Testing
 import AnnalsLog
 
 /// Power loss under the stream layer, on the simulated file system: the derived files (heads
-/// checkpoint, .sidx/.eidx/.tidx) must never make the store disagree with its log.
+/// checkpoint, .sidx/.eidx/.tidx/.qidx) must never make the store disagree with its log.
 @Suite(.timeLimit(.minutes(10))) struct StreamsPowerLossTests {
     static let directory = "/store"
 
@@ -30,7 +30,8 @@ import AnnalsLog
                 if Int.random(in: 0..<25, using: &random) == 0 {
                     try await store.softDelete(stream: stream)
                 } else {
-                    let events = Fixtures.events(Int.random(in: 1...3, using: &random), tag: "\(index)")
+                    let events = Fixtures.events(Int.random(in: 1...3, using: &random), tag: "\(index)", type: "T\(index % 3)")
+                        .map { EventData(id: $0.id, type: $0.type, data: $0.data, tags: ["n:\(index % 5)", "s:\(stream)"]) }
                     let result = try await store.append(to: stream, events)
                     acknowledged.append(Acknowledged(stream: stream, events: events, result: result))
                 }
@@ -45,9 +46,20 @@ import AnnalsLog
         return (reopened, acknowledged)
     }
 
-    /// Checks every stream read against a scan of the whole log, and the heads against the reads.
+    /// Checks every stream read against a scan of the whole log, and the heads against the reads;
+    /// tag queries, type and category reads against a filter of the log; and `verify` (which
+    /// compares every full segment's index files with a rebuild from its records).
     static func checkConsistent(_ store: EventStore, seed: UInt64) async throws {
         let all = try await store.readAll()
+        for query in [EventQuery(tags: ["n:1"]), EventQuery(types: ["T2"], tags: ["s:s-3"]), EventQuery([.init(types: ["T0"]), .init(tags: ["n:4", "s:s-0"])])] {
+            let read = try await store.read(query)
+            let filtered = all.filter { event in query.items.contains { ($0.types.isEmpty || $0.types.contains(event.type)) && $0.tags.allSatisfy(event.tags.contains) } }
+            #expect(read == filtered, "seed \(seed) query \(query)")
+        }
+        #expect(try await store.read(category: "s") == all, "seed \(seed)")
+        #expect(try await store.read(eventType: "T1") == all.filter { $0.type == "T1" }, "seed \(seed)")
+        let report = store.verify()
+        #expect(report.isHealthy, "seed \(seed): \(report.problems)")
         for info in try store.streams() where info.state == .live {
             let read = try await store.read(stream: info.stream)
             let scanned = all.filter { $0.stream == info.stream && $0.version >= (read.first?.version ?? 0) }

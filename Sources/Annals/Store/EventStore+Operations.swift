@@ -9,9 +9,29 @@ extension EventStore {
         do { return try engine.log.stats() } catch { throw EventStoreError(error) }
     }
 
-    /// Checks every record, position and index entry against its checksum and order.
-    public func verify() -> VerifyReport {
-        engine.log.verify()
+    /// Checks every record, position and index entry against its checksum and order, then
+    /// every full segment's stream-layer index files (stream, event id, time and query
+    /// indexes) byte for byte against a rebuild from its records.
+    ///
+    /// `progress` is called on the caller's thread after each segment of each pass, with the
+    /// report so far: the log's pass counts `bytesChecked` up to the segments' total size, then
+    /// the index pass adds `indexEntriesChecked`.
+    public func verify(progress: (VerifyReport) -> Void = { _ in }) -> VerifyReport {
+        var report = engine.log.verify(progress: progress)
+        engine.verifyDerivedIndexes(into: &report, progress: progress)
+        return report
+    }
+
+    /// The index pass of ``verify(progress:)`` for a tool that holds the store's `Log` rather than
+    /// an open `EventStore` (`annals verify`, which must report on a store too damaged to open):
+    /// adds to `report` every full segment's stream-layer index file that differs from a rebuild
+    /// from its records. `options` must carry the store's stream hash (the default for every
+    /// store but tests').
+    public static func verifyDerivedIndexes(
+        of log: Log, options: EventStoreOptions = EventStoreOptions(), into report: inout VerifyReport,
+        progress: (VerifyReport) -> Void = { _ in }
+    ) {
+        StoreEngine(log: log, options: options).verifyDerivedIndexes(into: &report, progress: progress)
     }
 
     /// Seals every full raw segment now (see `LogOptions.sealing`), calling `progress` after each.
