@@ -7,7 +7,7 @@ import ArgumentParser
 struct ReadCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "read",
-        abstract: "Write events as JSON lines: position, stream, version, type, id, timestamp, data, metadata.",
+        abstract: "Write events as JSON lines: position, stream, version, type, tags, id, timestamp, data, metadata.",
         discussion: """
             Without a selection, reads the whole log by position (--from, --backward, --limit). \
             --stream S reads one stream by version (--from-version, --backward, --limit); a deleted stream is an error. \
