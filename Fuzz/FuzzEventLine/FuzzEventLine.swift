@@ -16,7 +16,18 @@ public func fuzzEventLine(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
         return 0
     }
     FuzzStore.require(JSONValidator.isValidValue(line), "scan accepted a line the validator refuses")
-    for member in [fields.stream, fields.type, fields.data, fields.metadata, fields.id].compactMap({ $0 }) {
+    if let tags = fields.tags {
+        // The "tags" value as the CLI reads it: an array of strings, or a typed error inside the line.
+        do {
+            for string in try JSONStringArray.scan(line, at: tags.value, field: "tags") {
+                FuzzStore.require(string.contents.upperBound < tags.value.upperBound, "a tag runs past the array")
+                _ = string.decoded(in: line)
+            }
+        } catch {
+            FuzzStore.require(error.offset >= tags.value.lowerBound && error.offset <= tags.value.upperBound, "a tags error outside its value")
+        }
+    }
+    for member in [fields.stream, fields.type, fields.data, fields.metadata, fields.id, fields.tags].compactMap({ $0 }) {
         FuzzStore.require(member.value.lowerBound >= 0 && member.value.upperBound <= size, "a field lies outside the line")
         let value = UnsafeBufferPointer(rebasing: line[member.value])
         FuzzStore.require(JSONValidator.isValidValue(value), "a field's value is not valid JSON on its own")

@@ -1,5 +1,6 @@
 /// The fields of one `annals append` input line,
-/// `{"stream": S, "type": T, "data": <any JSON>, "metadata": <object or null>, "id": <string>}`,
+/// `{"stream": S, "type": T, "data": <any JSON>, "metadata": <object or null>, "id": <string>,
+/// "tags": <array of strings or null>}`,
 /// located in the line's bytes after the whole line was validated as one JSON object.
 ///
 /// Nothing is copied or decoded: each field is a byte range of the line, and a string-valued
@@ -16,6 +17,7 @@ public struct EventLine: Sendable {
     public var data: Member?
     public var metadata: Member?
     public var id: Member?
+    public var tags: Member?
 
     /// Validates `line` as one JSON object (whitespace around it allowed) and finds its fields.
     /// A syntax error anywhere is reported first; then the first unknown or repeated field.
@@ -64,8 +66,9 @@ public struct EventLine: Sendable {
         else if (length == 4 || length < 0) && key.equals("data", in: line) { taken = data != nil; data = taken ? data : member }
         else if (length == 8 || length < 0) && key.equals("metadata", in: line) { taken = metadata != nil; metadata = taken ? metadata : member }
         else if (length == 2 || length < 0) && key.equals("id", in: line) { taken = id != nil; id = taken ? id : member }
+        else if (length == 4 || length < 0) && key.equals("tags", in: line) { taken = tags != nil; tags = taken ? tags : member }
         else {
-            return JSONError(message: "unknown field \"\(key.decoded(in: line))\" (expected stream, type, data, metadata, id)",
+            return JSONError(message: "unknown field \"\(key.decoded(in: line))\" (expected stream, type, data, metadata, id, tags)",
                              offset: member.value.lowerBound)
         }
         guard !taken else {

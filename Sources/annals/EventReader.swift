@@ -33,6 +33,14 @@ struct EventReader {
                 guard let first = try await position(of: start) else { return }
                 let filter: EventFilter = category.map { .category($0) } ?? type.map { .eventType($0) } ?? .all
                 try await readFiltered(filter, type: category != nil ? type : nil, from: first)
+            case .tagged(let query, let start):
+                switch start {
+                case .after(let position):
+                    try await readTagged(query, after: position.rawValue == 0 ? nil : position)
+                default:
+                    guard let first = try await position(of: start) else { return }
+                    try await readTagged(query, after: first > .first ? LogPosition(rawValue: first.rawValue - 1) : nil)
+                }
             }
             flush()
         } catch let error as EventStoreError {
@@ -49,6 +57,19 @@ struct EventReader {
             emit(type.map { type in page.filter { $0.type == type } } ?? page)
             guard page.count == Self.pageEvents, last.position.rawValue < UInt64.max else { return }
             cursor = last.position.advanced(by: 1)
+        }
+    }
+
+    /// Forward by position through the events `query` selects after `after` (nil: from the start).
+    private mutating func readTagged(_ query: EventQuery, after: LogPosition?) async throws {
+        var cursor = after
+        while remaining > 0 {
+            let asked = min(remaining, Self.pageEvents)
+            let page = try await store.read(query, after: cursor, limit: asked)
+            guard let last = page.last else { return }
+            emit(page)
+            guard page.count == asked else { return }
+            cursor = last.position
         }
     }
 
@@ -86,6 +107,8 @@ struct EventReader {
         switch start {
         case .position(let position):
             return position
+        case .after(let position):
+            return position.rawValue < UInt64.max ? position.advanced(by: 1) : nil
         case .since(let nanoseconds):
             return try await store.firstPosition(atOrAfter: Date(timeIntervalSince1970: Double(nanoseconds) / 1e9))
         }

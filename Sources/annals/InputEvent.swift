@@ -4,7 +4,8 @@ import AnnalsLog
 import FoundationEssentials
 
 /// One input line of `annals append`:
-/// `{"stream": S, "type": T, "data": <any JSON>, "metadata": <object, optional>, "id": <uuid, optional>}`.
+/// `{"stream": S, "type": T, "data": <any JSON>, "metadata": <object, optional>, "id": <uuid, optional>,
+/// "tags": <array of strings, optional>}`.
 /// `data` and `metadata` keep their exact bytes, so `annals read` writes back what was given.
 struct InputEvent {
     var stream: String
@@ -12,9 +13,15 @@ struct InputEvent {
     var data: [UInt8]
     var metadata: [UInt8]
     var id: EventID?
+    /// The event's tags, in input order: at most `tagsMax`, each 1...`tagBytesMax` bytes, none twice.
+    var tags: [String] = []
 
     /// The longest stream name and event type, in UTF-8 bytes (the log's limits).
     static let nameBytesMax = StreamName.bytesMax
+    /// The store's limits on an event's tags (docs/DCB.md), checked here so a bad line is
+    /// refused with its number before anything of its read is committed; the store checks again.
+    static let tagsMax = 32
+    static let tagBytesMax = 255
 
     /// Parses `line`. Without a "stream" field the event goes to `defaultStream` (from
     /// `--stream`); with one, it must name that same stream when a default is given.
@@ -40,6 +47,9 @@ struct InputEvent {
             }
             metadata = Array(UnsafeBufferPointer(rebasing: line[range]))
         }
+        if let member = fields.tags, line[member.value.lowerBound] != UInt8(ascii: "n") {
+            tags = try Self.tags(member, line)
+        }
         if let member = fields.id {
             let text = try Self.string(member, "id", line)
             guard let parsed = Self.eventID(text) else {
@@ -51,13 +61,37 @@ struct InputEvent {
 
     /// The event as the store takes it; an event without an id gets a fresh UUIDv7.
     var eventData: EventData {
-        EventData(id: id.map(UUID.init(eventID:)), type: type, data: data, metadata: metadata)
+        EventData(id: id.map(UUID.init(eventID:)), type: type, data: data, metadata: metadata, tags: tags)
     }
 
     /// The bytes the event takes in the log (its version does not change its size).
     var storedBytes: Int {
         LogEntry(stream: stream, eventType: type, streamVersion: 0, eventID: id ?? EventID(high: 0, low: 0),
-                 metadata: metadata, payload: data).storedBytes
+                 tags: tags, metadata: metadata, payload: data).storedBytes
+    }
+
+    /// The `"tags"` array (`null` stands for none), checked against the store's limits.
+    private static func tags(_ member: EventLine.Member, _ line: UnsafeBufferPointer<UInt8>) throws(JSONError) -> [String] {
+        let strings = try JSONStringArray.scan(line, at: member.value, field: "tags")
+        let offset = member.value.lowerBound
+        guard strings.count <= tagsMax else {
+            throw JSONError(message: "\"tags\" holds \(strings.count) tags; the most is \(tagsMax)", offset: offset)
+        }
+        var tags: [String] = []
+        tags.reserveCapacity(strings.count)
+        for string in strings {
+            let tag = string.decoded(in: line)
+            let bytes = tag.utf8.count
+            guard bytes > 0 else { throw JSONError(message: "a tag must not be empty", offset: string.contents.lowerBound) }
+            guard bytes <= tagBytesMax else {
+                throw JSONError(message: "a tag takes \(bytes) bytes; the most is \(tagBytesMax)", offset: string.contents.lowerBound)
+            }
+            guard !tags.contains(tag) else {
+                throw JSONError(message: "tag \"\(tag)\" appears twice", offset: string.contents.lowerBound)
+            }
+            tags.append(tag)
+        }
+        return tags
     }
 
     private static func checkName(_ name: String, _ field: String) throws(JSONError) {

@@ -3,10 +3,11 @@ import Annals
 import AnnalsLog
 import FoundationEssentials
 
-/// The JSON line `annals read` and `annals subscribe` write for an event: position, stream, version, type, id,
-/// timestamp (ISO 8601, UTC), data and metadata. `data` and `metadata` are written back as the
+/// The JSON line `annals read` and `annals subscribe` write for an event: position, stream, version, type,
+/// tags, id, timestamp (ISO 8601, UTC), data and metadata. `data` and `metadata` are written back as the
 /// JSON values that were appended; bytes that are not JSON (appended through the library) are
-/// written as base64 strings under `dataBase64` / `metadataBase64` instead.
+/// written as base64 strings under `dataBase64` / `metadataBase64` instead. `tags` is left out
+/// for an event without tags, so such an event's line is what it was before events had tags.
 enum RecordJSON {
     /// The event's line, alone (for `annals subscribe`, which writes each as it comes).
     static func line(_ event: RecordedEvent, writer: inout JSONWriter) -> [UInt8] {
@@ -22,6 +23,7 @@ enum RecordJSON {
         writer.field("stream", event.stream.rawValue)
         writer.field("version", event.version)
         writer.field("type", event.type)
+        if !event.tags.isEmpty { appendTags(event.tags, to: &writer) }
         writer.key("id")
         appendUUID(event.id, to: &writer)
         writer.key("timestamp")
@@ -47,6 +49,17 @@ enum RecordJSON {
     }
 
     private static let null: [UInt8] = Array("null".utf8)
+
+    /// `,"tags":["a","b"]`, each tag copied in one piece unless it needs escaping.
+    private static func appendTags(_ tags: [String], to writer: inout JSONWriter) {
+        writer.key("tags")
+        writer.appendValue { bytes in bytes.append(UInt8(ascii: "[")) }
+        for (index, tag) in tags.enumerated() {
+            if index > 0 { writer.appendValue { bytes in bytes.append(UInt8(ascii: ",")) } }
+            writer.appendString(tag)
+        }
+        writer.appendValue { bytes in bytes.append(UInt8(ascii: "]")) }
+    }
 
     /// The id as a quoted lowercase UUID string, without making a `String`.
     private static func appendUUID(_ id: UUID, to writer: inout JSONWriter) {

@@ -6,7 +6,7 @@ import ArgumentParser
 import Glibc
 #endif
 
-/// `annals subscribe --dir D [--from P] [--category C | --type T | --stream S]`: follows the store
+/// `annals subscribe --dir D [--from P] [--category C | --type T | --stream S | --tag T... [--type T] | --query Q]`: follows the store
 /// and writes one JSON line per event (the `annals read` format) until interrupted.
 struct SubscribeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -17,7 +17,9 @@ struct SubscribeCommand: AsyncParsableCommand {
             follows live appends. SIGINT or SIGTERM ends it cleanly with exit status 0. \
             It opens the store read-only, so it runs beside the writer (`annals append`, or a service that \
             links Annals) and follows its appends as they become durable, polling every millisecond; it never \
-            changes the store.
+            changes the store. \
+            --tag T (repeatable: events carrying every tag given, with --type: of that type) or --query QUERY_JSON \
+            ([{"types": [...], "tags": [...]}, ...]) follow a tag query, as `annals read` takes them.
             """)
 
     @Option(name: .long, help: "The store directory.")
@@ -35,14 +37,34 @@ struct SubscribeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Only events of this stream.")
     var stream: String?
 
+    @Option(name: .customLong("tag"), help: ArgumentHelp(
+        "Only events carrying this tag; repeated, events carrying every tag given (with --type: of that type).", valueName: "tag"))
+    var tags: [String] = []
+
+    @Option(name: .customLong("query"), help: ArgumentHelp(
+        #"Only events a tag query selects, as JSON: [{"types": ["T"], "tags": ["course:c1"]}, ...]."#, valueName: "query-json"))
+    var queryJSON: String?
+
     func validate() throws {
-        let filters = [category, type, stream].compactMap { $0 }
-        guard filters.count <= 1 else { throw ValidationError("give at most one of --category, --type and --stream") }
+        let filters = [category, tags.isEmpty ? type : "--tag", stream, queryJSON].compactMap { $0 }
+        guard filters.count <= 1, queryJSON == nil || type == nil else {
+            throw ValidationError("give at most one of --category, --type, --stream, --tag (with --type) and --query")
+        }
+        _ = try filter()
+    }
+
+    /// The subscription's filter, or a `ValidationError` for a bad tag or query.
+    func filter() throws -> EventFilter {
+        if let queryJSON { return .query(try QueryArgument.parse(queryJSON, option: "--query")) }
+        if !tags.isEmpty { return .query(try QueryArgument.query(types: type.map { [$0] } ?? [], tags: tags)) }
+        if let category { return .category(category) }
+        if let type { return .eventType(type) }
+        if let stream { return .stream(StreamName(stream)) }
+        return .all
     }
 
     func run() async throws {
-        let filter: EventFilter =
-            if let category { .category(category) } else if let type { .eventType(type) } else if let stream { .stream(StreamName(stream)) } else { .all }
+        let filter = try filter()
         let start: SubscriptionStart = from.map { .position(LogPosition(rawValue: $0)) } ?? .end
         // Signals become a cancellation; installed before the store opens, so an early signal
         // is not lost either (it is queued until the handlers run).

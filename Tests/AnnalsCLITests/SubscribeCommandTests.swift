@@ -91,10 +91,35 @@ import Glibc
         #expect(live.lines.isEmpty)
     }
 
+    /// Proves `--tag` (with `--type`) and `--query` follow a tag query: exactly the lines of a
+    /// whole-log read that it selects, tags included, in order.
+    @Test func followsATagQuery() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let input = (0..<12).map { #"{"stream":"s-\#($0)","type":"\#($0 % 2 == 0 ? "A" : "B")","tags":["k:\#($0 % 3)","all"],"data":\#($0)}"# }
+        #expect(try CLIProcess.run(["append", "--dir", dir.path], input: input.joined(separator: "\n")).status == 0)
+        let all = try CLIProcess.run(["read", "--dir", dir.path]).stdoutLines
+        let cases: [([String], [Int])] = [
+            (["--tag", "k:1", "--type", "A"], [4, 10]),
+            (["--tag", "k:2", "--tag", "all"], [2, 5, 8, 11]),
+            (["--query", #"[{"tags":["k:0"],"types":["B"]},{"types":["A"],"tags":["k:2"]}]"#], [2, 3, 8, 9]),
+        ]
+        for (arguments, indexes) in cases {
+            let subscriber = try Subscriber(["--dir", dir.path, "--from", "1"] + arguments)
+            _ = subscriber.waitForLines(indexes.count)
+            #expect(subscriber.stop(with: SIGTERM) == (0, true))
+            #expect(subscriber.lines == indexes.map { all[$0] }, "\(arguments)")
+        }
+    }
+
     /// Proves bad arguments and a missing store fail with a message and never trap.
     @Test(arguments: [
         ["--dir", "/nonexistent/annals-subscribe"],
         ["--dir", "x", "--category", "a", "--type", "T"],
+        ["--dir", "x", "--category", "a", "--tag", "t"],
+        ["--dir", "x", "--query", "[{}]", "--type", "T"],
+        ["--dir", "x", "--query", "[{\"tag\":[]}]"],
+        ["--dir", "x", "--tag", ""],
         ["--dir", "x", "--from", "-3"],
         ["--from", "1"],
     ])
