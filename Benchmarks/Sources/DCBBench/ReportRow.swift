@@ -1,0 +1,40 @@
+import Foundation
+
+/// One line of the report's table: Annals beside its peer, the ratio and the target.
+struct ReportRow {
+    var measurement: String
+    var annals: String
+    var peer: String
+    var peerFigure: String
+    /// How many times better Annals did than the peer (time ÷ time or rate ÷ rate).
+    var ratio: Double?
+    var target: String
+    /// Whether the target was met; nil when the row has no target.
+    var met: Bool?
+
+    var markdown: String {
+        let ratioText = ratio.map { Format.ratio($0) } ?? "—"
+        let verdict = met.map { $0 ? "met" : "**not met**" } ?? ""
+        return "| \(measurement) | \(annals) | \(peer) | \(peerFigure) | \(ratioText) | \(target)\(verdict.isEmpty ? "" : " (\(verdict))") |"
+    }
+
+    static let header = """
+        | Measurement | Annals | Peer | Peer's figure | Annals ÷ peer | Target |
+        |---|---|---|---|---|---|
+        """
+}
+
+enum Format {
+    static func milliseconds(_ seconds: Double) -> String {
+        let ms = seconds * 1000
+        return ms < 10 ? String(format: "%.2f ms", ms) : ms < 100 ? String(format: "%.1f ms", ms) : String(format: "%.0f ms", ms)
+    }
+
+    static func rate(_ eventsPerSecond: Double) -> String { "\(Int(eventsPerSecond.rounded()).formatted()) events/s" }
+
+    static func ratio(_ value: Double) -> String { value < 10 ? String(format: "%.2f×", value) : String(format: "%.0f×", value) }
+}
+
+extension Format {
+    static func seconds(_ value: Double) -> String { value == value.rounded() ? "\(Int(value)) s" : String(format: "%.1f s", value) }
+}
