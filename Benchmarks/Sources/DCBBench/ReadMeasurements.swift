@@ -20,7 +20,8 @@ struct ReadMeasurements {
         var arguments: StatementArguments
     }
 
-    func run() async throws -> [ReportRow] {
+    /// The rows, and SQLite's plan for each tag query (printed under the table).
+    func run() async throws -> (rows: [ReportRow], plans: [String]) {
         let queries = [
             TagQuery(label: "1 tag (`course:c7`, 1%)", query: EventQuery(tags: ["course:c7"]), selects: { $0 % 100 == 7 },
                      sql: SQLiteReads.byTag, arguments: ["course:c7"]),
@@ -31,14 +32,18 @@ struct ReadMeasurements {
                      sql: SQLiteReads.byTypeAndTag, arguments: ["course:c7", "Type3"]),
         ]
         var rows: [ReportRow] = []
-        for tagQuery in queries { rows += try await measure(tagQuery) }
+        var plans: [String] = []
+        for tagQuery in queries {
+            rows += try await measure(tagQuery)
+            plans.append("\(tagQuery.label): `\(try SQLiteReads.plan(sqlite, tagQuery.sql, tagQuery.arguments))`")
+        }
         rows.append(try await measureFilter(
             "Category read (`cat37`, 1%): `read(category:)` vs `events(filter: .category)`", filter: .category("cat37"),
             selects: { ($0 / SyntheticEvents.eventsPerStream) % 100 == 37 }) { try await store.read(category: "cat37").count })
         rows.append(try await measureFilter(
             "Type read (`Type37`, 1%): `read(eventType:)` vs `events(filter: .eventType)`", filter: .eventType("Type37"),
             selects: { SyntheticEvents.mix(UInt64($0)) % 100 == 37 }) { try await store.read(eventType: "Type37").count })
-        return rows
+        return (rows, plans)
     }
 
     private func expectedCount(_ selects: (Int) -> Bool) -> Int { (0..<settings.events).count(where: selects) }
@@ -56,13 +61,13 @@ struct ReadMeasurements {
             try SQLiteReads.fetch(sqlite, tagQuery.sql, tagQuery.arguments).count
         }
         let isTarget = tagQuery.query.items.count == 1 && tagQuery.query.items[0].types.isEmpty && tagQuery.query.items[0].tags.count == 1
-        let what = "Tag query, \(tagQuery.label), \(expected.formatted()) events: `read(query)`"
+        let what = "Tag query, \(tagQuery.label), \(Format.events(expected)): `read(query)`"
         return [
-            ReportRow(measurement: what, annals: Format.milliseconds(index.median), peer: "scan: `events(filter: .query)`",
-                      peerFigure: Format.milliseconds(scan.median), ratio: scan.median / index.median,
+            ReportRow(measurement: what, annals: Format.duration(index.median), peer: "scan: `events(filter: .query)`",
+                      peerFigure: Format.duration(scan.median), ratio: scan.median / index.median,
                       target: isTarget ? "≥ 50×" : "—", met: isTarget ? scan.median / index.median >= 50 : nil),
-            ReportRow(measurement: what, annals: Format.milliseconds(index.median), peer: "SQLite: `event_tags` join `events`",
-                      peerFigure: Format.milliseconds(sql.median), ratio: sql.median / index.median,
+            ReportRow(measurement: what, annals: Format.duration(index.median), peer: "SQLite: `event_tags` join `events`",
+                      peerFigure: Format.duration(sql.median), ratio: sql.median / index.median,
                       target: isTarget ? "≥ 3×" : "—", met: isTarget ? sql.median / index.median >= 3 : nil),
         ]
     }
@@ -73,8 +78,8 @@ struct ReadMeasurements {
         let expected = expectedCount(selects)
         let index = try await Timing.repeated(what, repeats: settings.repeats, expected: expected, indexed)
         let scan = try await Timing.repeated("scan", repeats: settings.scanRepeats, expected: expected) { try await scanCount(filter) }
-        return ReportRow(measurement: "\(what), \(expected.formatted()) events", annals: Format.milliseconds(index.median),
-                         peer: "today's scan", peerFigure: Format.milliseconds(scan.median), ratio: scan.median / index.median,
+        return ReportRow(measurement: "\(what), \(Format.events(expected))", annals: Format.duration(index.median),
+                         peer: "today's scan", peerFigure: Format.duration(scan.median), ratio: scan.median / index.median,
                          target: "≥ 10×", met: scan.median / index.median >= 10)
     }
 
@@ -92,7 +97,7 @@ struct ReadMeasurements {
         for try await event in store.events(fromPosition: .first, filter: .query(tagQuery.query)) { scanned.append(event) }
         let rows = try SQLiteReads.fetch(sqlite, tagQuery.sql, tagQuery.arguments)
         guard indexed.count == expected, indexed == scanned,
-              rows.map(\.position) == indexed.map { Int64($0.position.rawValue) },
+              rows.map(\.position) == indexed.map({ Int64($0.position.rawValue) }),
               rows.map(\.data) == indexed.map(\.data), rows.map(\.tags) == indexed.map(\.tags), rows.map(\.type) == indexed.map(\.type)
         else {
             throw BenchFailure("\(tagQuery.label): the index read (\(indexed.count)), the scan (\(scanned.count)) and SQLite (\(rows.count)) disagree; expected \(expected)")

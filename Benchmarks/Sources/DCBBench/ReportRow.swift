@@ -25,10 +25,14 @@ struct ReportRow {
 }
 
 enum Format {
-    static func milliseconds(_ seconds: Double) -> String {
+    /// A duration in µs below a millisecond, else in ms, with three significant digits or more.
+    static func duration(_ seconds: Double) -> String {
         let ms = seconds * 1000
+        if ms < 1 { return String(format: "%.0f µs", ms * 1000) }
         return ms < 10 ? String(format: "%.2f ms", ms) : ms < 100 ? String(format: "%.1f ms", ms) : String(format: "%.0f ms", ms)
     }
+
+    static func events(_ count: Int) -> String { count == 1 ? "1 event" : "\(count.formatted()) events" }
 
     static func rate(_ eventsPerSecond: Double) -> String { "\(Int(eventsPerSecond.rounded()).formatted()) events/s" }
 

@@ -39,6 +39,13 @@ enum SQLiteReads {
         }
     }
 
+    /// SQLite's plan for `sql`, its steps joined by "; ", for the report.
+    static func plan(_ queue: DatabaseQueue, _ sql: String, _ arguments: StatementArguments) throws -> String {
+        try queue.read { db in
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: arguments).map { $0["detail"] as String }.joined(separator: "; ")
+        }
+    }
+
     private static func decode(_ row: Row) throws -> Event {
         let id = try row.withUnsafeData(atIndex: 4) { data -> UUID in
             guard let data, data.count == 16 else { throw BenchFailure("an event id is not 16 bytes") }
