@@ -36,7 +36,10 @@ enum Format {
 
     static func rate(_ eventsPerSecond: Double) -> String { "\(Int(eventsPerSecond.rounded()).formatted()) events/s" }
 
-    static func ratio(_ value: Double) -> String { value < 10 ? String(format: "%.2f×", value) : String(format: "%.0f×", value) }
+    /// Enough digits that a ratio just under a target never prints as the target.
+    static func ratio(_ value: Double) -> String {
+        value < 10 ? String(format: "%.2f×", value) : value < 1000 ? String(format: "%.1f×", value) : String(format: "%.0f×", value)
+    }
 }
 
 extension Format {

@@ -15,6 +15,8 @@ enum SyntheticEvents {
     static let types = 100
     static let courses = 100
     static let students = 50_000
+    /// The longest note a payload carries; each takes a prefix of it.
+    static let padding = String(repeating: "n", count: 244)
 
     struct Event: Sendable {
         var stream: String
@@ -29,7 +31,7 @@ enum SyntheticEvents {
         let hash = mix(UInt64(i))
         let course = "c\(i % courses)", student = "s\(i % students)"
         let pad = 64 + Int((hash >> 32) % 180)  // payload bytes about 110...300
-        let payload = "{\"i\":\(i),\"course\":\"\(course)\",\"student\":\"\(student)\",\"note\":\"\(String(repeating: "n", count: pad))\"}"
+        let payload = "{\"i\":\(i),\"course\":\"\(course)\",\"student\":\"\(student)\",\"note\":\"\(padding.prefix(pad))\"}"
         return Event(
             stream: "\(category(ofStream: streamNumber))-\(streamNumber)",
             version: i % eventsPerStream,
