@@ -62,6 +62,17 @@ let package = Package(
             dependencies: [.product(name: "Annals", package: "Annals"), .product(name: "AnnalsLog", package: "Annals")],
             swiftSettings: strictSwift
         ),
+        // Issue 16: tag queries against a scan and SQLite's indexed tag table, category and type
+        // reads against the scan, conditional appends (64 writers; batches of 512 against SQLite).
+        .executableTarget(
+            name: "DCBBench",
+            dependencies: [
+                .product(name: "Annals", package: "Annals"),
+                .product(name: "AnnalsLog", package: "Annals"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: strictSwift
+        ),
         .executableTarget(
             name: "AnnalsMicro",
             dependencies: [
