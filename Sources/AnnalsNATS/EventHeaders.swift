@@ -21,6 +21,7 @@ import Foundation
 /// | `Annals-Type` | the event type, `SubjectToken`-encoded |
 /// | `Annals-Timestamp` | the commit time, nanoseconds since 1970 UTC, decimal |
 /// | `Annals-Metadata` | the metadata bytes, standard base64 (absent when empty) |
+/// | `Annals-Tags` | the tags in order, each `SubjectToken`-encoded, joined by `.` (absent when none) |
 ///
 /// A stream deletion is a message too (`DeletionHeaders`), on the subject of its stream.
 public enum EventHeaders {
@@ -32,6 +33,7 @@ public enum EventHeaders {
     static let type = "Annals-Type"
     static let timestamp = "Annals-Timestamp"
     static let metadata = "Annals-Metadata"
+    static let tags = "Annals-Tags"
     static let control = "Annals-Control"
     static let truncateBefore = "Annals-Truncate-Before"
 
@@ -62,6 +64,8 @@ public enum EventHeaders {
             (Self.timestamp, String(event.timestampNanoseconds)),
         ]
         if !event.metadata.isEmpty { headers.append((Self.metadata, Data(event.metadata).base64EncodedString())) }
+        // A token never holds `.`, so it separates them; a tag is never empty, so neither is a token.
+        if !event.tags.isEmpty { headers.append((Self.tags, event.tags.map(SubjectToken.encode).joined(separator: "."))) }
         return try message(subject: subject(prefix: prefix, stream: event.stream), payload: event.data, headers: headers)
     }
 
@@ -138,6 +142,15 @@ public enum EventHeaders {
             }
             metadataBytes = Array(decoded)
         }
+        var tagList: [String] = []
+        if let encoded = header(message, Self.tags) {
+            for token in encoded.split(separator: ".", omittingEmptySubsequences: false) {
+                guard let tag = SubjectToken.decode(String(token)), !tag.isEmpty else {
+                    throw .invalidMessage(sequence: sequence, reason: "\(Self.tags) holds a token that is not an encoded tag")
+                }
+                tagList.append(tag)
+            }
+        }
         let logPosition = try number(Self.position, UInt64.self)
         guard logPosition > 0 else { throw .invalidMessage(sequence: sequence, reason: "\(Self.position) is 0") }
         var data: [UInt8] = []
@@ -148,6 +161,6 @@ public enum EventHeaders {
         return ReplicatedEvent(
             sequence: sequence, position: LogPosition(rawValue: logPosition), stream: StreamName(streamName),
             version: try number(Self.version, UInt64.self), id: id, type: eventType,
-            timestampNanoseconds: try number(Self.timestamp, Int64.self), data: data, metadata: metadataBytes)
+            timestampNanoseconds: try number(Self.timestamp, Int64.self), data: data, metadata: metadataBytes, tags: tagList)
     }
 }

@@ -78,4 +78,6 @@ public struct ReplicatedEvent: Sendable, Equatable {
     public var data: [UInt8]
     /// Its metadata bytes.
     public var metadata: [UInt8]
+    /// Its tags, in order.
+    public var tags: [String] = []
 }

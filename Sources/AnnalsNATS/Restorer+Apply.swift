@@ -83,7 +83,7 @@ extension Restorer {
         var seen: Set<StreamName> = []
         for event in events {
             let data = EventData(id: event.id, type: event.type, data: event.data, metadata: event.metadata,
-                                 timestampNanoseconds: event.timestampNanoseconds)
+                                 tags: event.tags, timestampNanoseconds: event.timestampNanoseconds)
             if let last = parts.last, last.stream == event.stream {
                 parts[parts.count - 1].events.append(data)
                 continue

@@ -11,7 +11,8 @@ import Testing
     /// the payload, metadata (including non-UTF-8 bytes) in base64, names with subject syntax encoded.
     @Test func messageRoundTripsEveryField() throws {
         let id = UUID()
-        let event = try recorded(stream: "a.b c/é", type: "order.placed v2", data: Array("{\"x\":1}".utf8), metadata: [0, 255, 10, 13])
+        let event = try recorded(stream: "a.b c/é", type: "order.placed v2", data: Array("{\"x\":1}".utf8), metadata: [0, 255, 10, 13],
+                                 tags: ["course:c1", "a.b c", "é%", "x"])
         var recordedEvent = event
         recordedEvent.id = id
         let message = try EventHeaders.message(for: recordedEvent, prefix: "annals.S", expectedLastSequence: 41)
@@ -29,6 +30,12 @@ import Testing
         #expect(decoded.timestampNanoseconds == recordedEvent.timestampNanoseconds)
         #expect(decoded.data == recordedEvent.data)
         #expect(decoded.metadata == recordedEvent.metadata)
+        #expect(decoded.tags == ["course:c1", "a.b c", "é%", "x"])
+        #expect(EventHeaders.header(message, "Annals-Tags") == "course%3Ac1.a%2Eb%20c.%C3%A9%25.x")
+        natsMsgHeader_Set(message, "Annals-Tags", "a..b")
+        #expect(throws: ReplicationError.invalidMessage(sequence: 42, reason: "Annals-Tags holds a token that is not an encoded tag")) {
+            try EventHeaders.event(from: message, sequence: 42)
+        }
     }
 
     /// Proves a deletion survives the trip into a NATS message and back: on its stream's
@@ -72,7 +79,7 @@ import Testing
     }
 
     /// A recorded event made the only public way: appended to a scratch store and read back.
-    private func recorded(stream: StreamName, type: String, data: [UInt8], metadata: [UInt8]) throws -> RecordedEvent {
+    private func recorded(stream: StreamName, type: String, data: [UInt8], metadata: [UInt8], tags: [String] = []) throws -> RecordedEvent {
         let dir = TemporaryDirectory()
         defer { dir.remove() }
         let semaphore = DispatchSemaphore(value: 0)
@@ -81,7 +88,7 @@ import Testing
             do {
                 let store = try await EventStore.open(directory: dir.path)
                 try await store.append(to: "other", [EventData(type: "T", data: [1])])
-                try await store.append(to: stream, [EventData(type: type, data: data, metadata: metadata)])
+                try await store.append(to: stream, [EventData(type: type, data: data, metadata: metadata, tags: tags)])
                 let event = try await store.readAll(fromPosition: .first).last!
                 try await store.close()
                 result.withLock { $0 = .success(event) }

@@ -15,14 +15,16 @@ enum ReplicationFixtures {
     static let oddStreams: [StreamName] = ["a.b c", "é/ü", "*", ">", "%41", "x.y.z"]
 
     /// Events for `count` positions: ~1000 streams, three types, JSON data with padding,
-    /// JSON metadata on every third and non-UTF-8 metadata on every seventh.
+    /// JSON metadata on every third and non-UTF-8 metadata on every seventh, tags (some needing
+    /// the subject encoding) on every fifth.
     static func events(_ range: Range<Int>) -> [StreamAppend] {
         range.map { index in
             let stream: StreamName = index % 101 == 0 ? oddStreams[index % oddStreams.count] : "order-\(index % 997)"
             let type = ["OrderPlaced", "ItemAdded", "order.shipped"][index % 3]
             let data = Array(#"{"i":\#(index),"pad":"\#(String(repeating: "x", count: 150 + index % 50))"}"#.utf8)
             let metadata: [UInt8] = index % 7 == 0 ? [0xFF, 0, UInt8(index & 0xFF)] : index % 3 == 0 ? Array(#"{"corr":"c\#(index)"}"#.utf8) : []
-            return StreamAppend(stream: stream, events: [EventData(type: type, data: data, metadata: metadata)])
+            let tags = index % 5 == 0 ? ["customer:c\(index % 13)", index % 2 == 0 ? "a.b c/é" : "x"] : []
+            return StreamAppend(stream: stream, events: [EventData(type: type, data: data, metadata: metadata, tags: tags)])
         }
     }
 

@@ -30,21 +30,27 @@ public struct EventQuery: Sendable, Hashable {
         /// True for the item that every event matches (no types, no tags).
         var matchesEverything: Bool { types.isEmpty && tags.isEmpty }
 
-        func matches(type: UnsafeRawBufferPointer, tags section: UnsafeRawBufferPointer) -> Bool {
-            guard types.isEmpty || types.contains(where: { type.elementsEqual($0.utf8) }) else { return false }
-            return tags.allSatisfy { RecordTags.contains($0, in: section) }
-        }
-
         func matches(_ entry: LogEntry) -> Bool {
             (types.isEmpty || types.contains(entry.eventType)) && tags.allSatisfy(entry.tags.contains)
         }
     }
 
     /// The alternatives; an event matches the query when it matches any of them.
-    public var items: [Item]
+    public var items: [Item] { didSet { matcher = QueryMatcher(items) } }
+    /// `items` compiled for matching records, kept in step with them.
+    private var matcher: QueryMatcher
 
     /// A query matching any of `items`.
-    public init(_ items: [Item]) { self.items = items }
+    public init(_ items: [Item]) {
+        self.items = items
+        matcher = QueryMatcher(items)
+    }
+
+    /// Queries are equal when their items are.
+    public static func == (left: EventQuery, right: EventQuery) -> Bool { left.items == right.items }
+
+    /// Hashes the items.
+    public func hash(into hasher: inout Hasher) { hasher.combine(items) }
 
     /// A query of one item: events of one of `types` (empty: any) carrying every tag in `tags`.
     public init(types: [String] = [], tags: [String] = []) { self.init([Item(types: types, tags: tags)]) }
@@ -71,10 +77,7 @@ public struct EventQuery: Sendable, Hashable {
     /// True when the record is an event this query selects (its own bytes decide, so index
     /// hash collisions never leak through). Control records never match.
     func matches(_ view: RecordView) -> Bool {
-        guard !ControlRecord.isControl(flags: view.flags) else { return false }
-        let type = view.eventTypeBytes
-        let section = view.tagsBytes
-        return items.contains { $0.matches(type: type, tags: section) }
+        !ControlRecord.isControl(flags: view.flags) && matcher.matches(type: view.eventTypeBytes, tags: view.tagsBytes)
     }
 
     /// True when an entry about to be written is an event this query selects.

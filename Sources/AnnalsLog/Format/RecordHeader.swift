@@ -70,7 +70,7 @@ public struct RecordView {
     /// The tags, copied out, in the order they were appended.
     public var tags: [String] { RecordTags.decode(tagsBytes) }
     /// True when the record carries `tag` (compared byte for byte, without copying).
-    public func hasTag(_ tag: some StringProtocol) -> Bool { RecordTags.contains(tag, in: tagsBytes) }
+    public func hasTag(_ tag: String) -> Bool { RecordTags.contains(tag, in: tagsBytes) }
 
     /// Copies the record out of the buffer.
     public func materialize() -> LogRecord {

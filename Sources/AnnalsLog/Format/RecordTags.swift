@@ -53,7 +53,7 @@ public enum RecordTags {
     }
 
     /// True when the well-formed `section` holds `tag`, compared byte for byte.
-    package static func contains(_ tag: some StringProtocol, in section: UnsafeRawBufferPointer) -> Bool {
+    package static func contains(_ tag: String, in section: UnsafeRawBufferPointer) -> Bool {
         var found = false
         forEach(section) { bytes in
             if !found && bytes.elementsEqual(tag.utf8) { found = true }
