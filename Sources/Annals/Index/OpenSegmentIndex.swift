@@ -92,42 +92,64 @@ struct OpenSegmentIndex: Sendable {
 
     /// The four derived files' bytes for this segment, which ends before `end`.
     func encodeFiles(end: LogPosition, hash: StreamHash) -> [DerivedIndexKind: [UInt8]] {
-        [
+        var times: [UInt64] = []
+        times.reserveCapacity(self.times.count * 2)
+        for entry in self.times {
+            times.append(UInt64(bitPattern: entry.timestamp))
+            times.append(entry.position.rawValue)
+        }
+        return [
             .stream: encodeStreams(end: end, hash: hash),
             .query: encodeQueryKeys(end: end, hash: hash),
             .eventID: encodeIDs(end: end),
-            .time: DerivedIndexFile.encode(kind: .time, hashKind: 0, base: base, end: end,
-                                           entries: times.flatMap { [UInt64(bitPattern: $0.timestamp), $0.position.rawValue] },
-                                           filter: nil),
+            .time: DerivedIndexFile.encode(kind: .time, hashKind: 0, base: base, end: end, entries: times, filter: nil),
         ]
     }
 
+    /// Entries sorted by (hash, version, position), written flat. Each stream's entries are in
+    /// version order already, so streams are sorted by hash and only streams that share a hash
+    /// (rare) have their entries merged by sorting.
     private func encodeStreams(end: LogPosition, hash: StreamHash) -> [UInt8] {
         var filter = BloomFilter(keys: streams.count)
-        var rows: [(UInt64, UInt64, UInt64)] = []
-        rows.reserveCapacity(streams.values.reduce(0) { $0 + $1.count })
-        for (name, entries) in streams {
-            let key = hash(name)
+        let groups = streams.map { (key: hash($0.key), entries: $0.value) }.sorted { $0.key < $1.key }
+        var flat: [UInt64] = []
+        flat.reserveCapacity(groups.reduce(0) { $0 + $1.entries.count } * 3)
+        var next = 0
+        while next < groups.count {
+            let key = groups[next].key
             filter.insert(key)
-            for entry in entries { rows.append((key, entry.version, entry.position.rawValue)) }
+            var last = next + 1
+            while last < groups.count, groups[last].key == key { last += 1 }
+            var entries = groups[next].entries
+            if last > next + 1 {
+                for group in groups[(next + 1)..<last] { entries += group.entries }
+                entries.sort { ($0.version, $0.position) < ($1.version, $1.position) }
+            }
+            for entry in entries {
+                flat.append(key)
+                flat.append(entry.version)
+                flat.append(entry.position.rawValue)
+            }
+            next = last
         }
-        rows.sort { ($0.0, $0.1, $0.2) < ($1.0, $1.1, $1.2) }
-        return DerivedIndexFile.encode(kind: .stream, hashKind: hash.kind, base: base, end: end,
-                                       entries: rows.flatMap { [$0.0, $0.1, $0.2] }, filter: filter)
+        return DerivedIndexFile.encode(kind: .stream, hashKind: hash.kind, base: base, end: end, entries: flat, filter: filter)
     }
 
+    /// Entries sorted by (key hash, position), written flat: keys are distinct in the table
+    /// (keys that share a hash share a list) and each list is ascending, so only keys are sorted.
     private func encodeQueryKeys(end: LogPosition, hash: StreamHash) -> [UInt8] {
         var filter = BloomFilter(keys: queryKeys.count)
-        var rows: [(UInt64, UInt64)] = []
-        rows.reserveCapacity(queryKeys.lists.reduce(0) { $0 + $1.count })
-        for (key, positions) in zip(queryKeys.keys, queryKeys.lists) {
-            filter.insert(key)
-            for position in positions { rows.append((key, position)) }
+        let keys = queryKeys.keys
+        var flat: [UInt64] = []
+        flat.reserveCapacity(queryKeys.lists.reduce(0) { $0 + $1.count } * 2)
+        for list in keys.indices.sorted(by: { keys[$0] < keys[$1] }) {
+            filter.insert(keys[list])
+            for position in queryKeys.lists[list] {
+                flat.append(keys[list])
+                flat.append(position)
+            }
         }
-        // Keys that share a hash share one list, which holds each position once.
-        rows.sort { $0 < $1 }
-        return DerivedIndexFile.encode(kind: .query, hashKind: hash.kind, base: base, end: end,
-                                       entries: rows.flatMap { [$0.0, $0.1] }, filter: filter)
+        return DerivedIndexFile.encode(kind: .query, hashKind: hash.kind, base: base, end: end, entries: flat, filter: filter)
     }
 
     private func encodeIDs(end: LogPosition) -> [UInt8] {
@@ -136,9 +158,15 @@ struct OpenSegmentIndex: Sendable {
         rows.reserveCapacity(ids.count)
         ids.forEach { id, position in rows.append((id.high, id.low, position.rawValue)) }
         rows.sort { ($0.0, $0.1) < ($1.0, $1.1) }
-        for row in rows { filter.insert(Self.idHash(EventID(high: row.0, low: row.1))) }
-        return DerivedIndexFile.encode(kind: .eventID, hashKind: 0, base: base, end: end,
-                                       entries: rows.flatMap { [$0.0, $0.1, $0.2] }, filter: filter)
+        var flat: [UInt64] = []
+        flat.reserveCapacity(rows.count * 3)
+        for row in rows {
+            filter.insert(Self.idHash(EventID(high: row.0, low: row.1)))
+            flat.append(row.0)
+            flat.append(row.1)
+            flat.append(row.2)
+        }
+        return DerivedIndexFile.encode(kind: .eventID, hashKind: 0, base: base, end: end, entries: flat, filter: filter)
     }
 
     /// The filter key of an event id.
