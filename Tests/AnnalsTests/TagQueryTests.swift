@@ -233,3 +233,15 @@ import AnnalsLog
         #expect(logReport.problems.map(\.file) == [flipped, wrong])
     }
 }
+
+/// The query-key hashes computed from UTF-8 bytes on the append path agree with the keys'
+/// own hashes, which reads and the written files use.
+@Suite struct QueryKeyHashTests {
+    @Test(arguments: ["order-17", "order", "-x", "a-b-c", "é-1", "", "x".padding(toLength: 300, withPad: "y", startingAt: 0)])
+    func bytewiseHashesMatchTheKeys(stream: String) {
+        for hash in [StreamHash.standard, StreamHash.custom { UInt64($0.utf8.count) }] {
+            #expect(QueryKey.categoryHash(ofStream: stream, hash) == QueryKey.category(ofStream: stream).hash(hash))
+            #expect(QueryKey.typeHash(stream, hash) == QueryKey.type(stream).hash(hash))
+        }
+    }
+}

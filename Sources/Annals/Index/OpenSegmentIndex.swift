@@ -22,10 +22,9 @@ struct OpenSegmentIndex: Sendable {
     private(set) var times: [(timestamp: Int64, position: LogPosition)] = []
     /// Each query key hash's positions, ascending (records are noted in position order).
     private(set) var queryKeys = PostingsTable()
-    /// The last event type and stream noted, with their key hashes: the events of a batch
-    /// usually share them, so most notes hash nothing.
+    /// The last event type noted, with its key hash: the events of a batch usually share a
+    /// type, so most notes hash no type name.
     private var lastType: (name: String, hash: UInt64)?
-    private var lastCategory: (stream: String, hash: UInt64)?
 
     /// An empty index; `expectedRecords` sizes its tables, so a segment indexed in one pass
     /// (on open) never regrows them.
@@ -51,10 +50,9 @@ struct OpenSegmentIndex: Sendable {
         streams[record.stream, default: []].append(VersionedPosition(version: record.version, position: record.position))
         if indexingID { ids.insert(record.id, at: record.position) }
         let position = record.position.rawValue
-        if lastType?.name != record.eventType { lastType = (record.eventType, QueryKey.type(record.eventType).hash(hash)) }
+        if lastType?.name != record.eventType { lastType = (record.eventType, QueryKey.typeHash(record.eventType, hash)) }
         queryKeys.append(position, to: lastType!.hash)
-        if lastCategory?.stream != record.stream { lastCategory = (record.stream, QueryKey.category(ofStream: record.stream).hash(hash)) }
-        queryKeys.append(position, to: lastCategory!.hash)
+        queryKeys.append(position, to: QueryKey.categoryHash(ofStream: record.stream, hash))
         for tag in record.tags { queryKeys.append(position, to: QueryKey.tag(tag).hash(hash)) }
     }
 

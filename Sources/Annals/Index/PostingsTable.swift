@@ -44,8 +44,9 @@ struct PostingsTable: Sendable {
         while slots[index] != 0 {
             let list = Int(slots[index] - 1)
             if keys[list] == key {
-                precondition(lists[list].last.map { $0 <= position } ?? true, "positions are noted in order")
-                if lists[list].last != position { lists[list].append(position) }
+                let last = lists[list][lists[list].count - 1]  // a list is never empty
+                precondition(last <= position, "positions are noted in order")
+                if last != position { lists[list].append(position) }
                 return
             }
             index = (index + 1) & mask

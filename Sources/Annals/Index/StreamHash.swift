@@ -24,6 +24,18 @@ struct StreamHash: Sendable {
 
     func callAsFunction(_ name: String) -> UInt64 { function(name) }
 
+    /// The hash of the name whose UTF-8 bytes are `bytes`, without making a `String` for the
+    /// standard hash (the test hook's function takes one).
+    func callAsFunction(utf8 bytes: UnsafeRawBufferPointer) -> UInt64 {
+        guard kind == Self.standard.kind else { return function(String(decoding: bytes, as: UTF8.self)) }
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for byte in bytes {
+            hash ^= UInt64(byte)
+            hash &*= 0x0000_0100_0000_01B3
+        }
+        return Self.mix(hash)
+    }
+
     static func fnv1a(_ name: String) -> UInt64 {
         var hash: UInt64 = 0xCBF2_9CE4_8422_2325
         for byte in name.utf8 {

@@ -47,6 +47,7 @@ public struct LogEntry: Sendable, Equatable {
     }
 
     /// Bytes of the tags section: a length byte and the UTF-8 of each tag.
+    @inline(__always)
     var tagsBytes: Int {
         tags.isEmpty ? 0 : tags.reduce(0) { $0 + 1 + $1.utf8.count }
     }
