@@ -58,15 +58,8 @@ struct OpenSegmentIndex: Sendable {
 
     /// The positions after `after` of events whose query key hashes to `keyHash`, ascending
     /// (with any event under another key of the same hash; the caller checks each record).
-    func positions(ofKeyHash keyHash: UInt64, after: UInt64) -> ArraySlice<UInt64> {
-        guard let all = queryKeys.positions(of: keyHash) else { return [] }
-        guard let first = all.first, first <= after else { return all[...] }
-        var (low, high) = (0, all.count)  // all[..<low] <= after < all[high...]
-        while low < high {
-            let middle = (low + high) / 2
-            if all[middle] <= after { low = middle + 1 } else { high = middle }
-        }
-        return all[low...]
+    func positions(ofKeyHash keyHash: UInt64, after: UInt64) -> [UInt64] {
+        queryKeys.positions(of: keyHash, after: after)
     }
 
     mutating func noteTime(_ timestamp: Int64, at position: LogPosition) {
@@ -134,16 +127,17 @@ struct OpenSegmentIndex: Sendable {
     }
 
     /// Entries sorted by (key hash, position), written flat: keys are distinct in the table
-    /// (keys that share a hash share a list) and each list is ascending, so only keys are sorted.
+    /// (keys that share a hash share their rows) and each key's positions ascend, so only keys
+    /// are sorted.
     private func encodeQueryKeys(end: LogPosition, hash: StreamHash) -> [UInt8] {
         var filter = BloomFilter(keys: queryKeys.count)
         let keys = queryKeys.keys
         var flat: [UInt64] = []
-        flat.reserveCapacity(queryKeys.lists.reduce(0) { $0 + $1.count } * 2)
-        for list in keys.indices.sorted(by: { keys[$0] < keys[$1] }) {
-            filter.insert(keys[list])
-            for position in queryKeys.lists[list] {
-                flat.append(keys[list])
+        flat.reserveCapacity(queryKeys.rowCount * 2)
+        for index in keys.indices.sorted(by: { keys[$0] < keys[$1] }) {
+            filter.insert(keys[index])
+            for position in queryKeys.positions(ofKeyAt: index, after: 0) {
+                flat.append(keys[index])
                 flat.append(position)
             }
         }

@@ -24,7 +24,7 @@ extension StoreEngine {
             let full = fullSegments.filter { $0.end.rawValue > floor &+ 1 }
             let open = openSegments.keys.sorted().map { base in
                 let index = openSegments[base]!
-                return (base, selection.candidates { Array(index.positions(ofKeyHash: $0.hash(hash), after: floor)) })
+                return (base, selection.candidates { index.positions(ofKeyHash: $0.hash(hash), after: floor) })
             }
             return (full, open)
         }
