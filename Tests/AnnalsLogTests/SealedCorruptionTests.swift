@@ -115,3 +115,26 @@ enum SealedForgery {
         return cursor
     }
 }
+
+/// Found by the deep fuzz run of `FuzzSealedOpen` (issue 16's session): a footer whose checksum
+/// holds but whose sizes sum past 2^64 trapped the opener on an overflowing addition.
+@Suite(.timeLimit(.minutes(2))) struct SealedFooterOverflowTests {
+    /// Proves a footer with a compressed size or block-index offset near 2^64, its checksum
+    /// recomputed, is refused with a typed `.corruption`, never a trap.
+    @Test(arguments: [(SealedFooter.Layout.compressedBytes, UInt64.max - 10), (SealedFooter.Layout.blockIndexOffset, UInt64.max - 3)])
+    func footerSizesNear2To64AreRefused(field: Int, value: UInt64) {
+        let footer = SealedFooter(
+            basePosition: LogPosition(1), recordCount: 10, firstTimestamp: 1, lastTimestamp: 2, rawBytes: 100,
+            compressedBytes: 50, blockIndexOffset: UInt64(Format.sealedHeaderBytes) + 50, blockCount: 1,
+            blockIndexChecksum: 0, blockBytes: 65536)
+        var bytes = footer.encode()
+        bytes.withUnsafeMutableBytes { out in
+            out.storeLE(value, at: field)
+            out.storeLE(CRC32C.checksum(UnsafeRawBufferPointer(rebasing: out[0..<SealedFooter.Layout.checksum])), at: SealedFooter.Layout.checksum)
+        }
+        let offset = UInt64(Format.sealedHeaderBytes) + 50 + UInt64(Format.sealedBlockIndexEntryBytes)
+        #expect(throws: LogError.self) {
+            try bytes.withUnsafeBytes { try SealedFooter.decode($0, file: "x.sealed", offset: offset) }
+        }
+    }
+}

@@ -73,6 +73,12 @@ struct SealedFooter: Equatable, Sendable {
 
     /// Decodes a footer found at `offset` and checks it on its own: checksum, magic, version
     /// and the relations between its fields. `SealedSegment` checks it against the index.
+    /// `a + b`, or nil when it overflows.
+    private static func sum(_ a: UInt64, _ b: UInt64) -> UInt64? {
+        let (total, overflow) = a.addingReportingOverflow(b)
+        return overflow ? nil : total
+    }
+
     static func decode(_ bytes: UnsafeRawBufferPointer, file: String, offset: UInt64) throws(LogError) -> SealedFooter {
         precondition(bytes.count == Format.sealedFooterBytes, "footer must be 128 bytes")
         guard bytes.loadLE(at: Layout.checksum, as: UInt32.self)
@@ -103,8 +109,10 @@ struct SealedFooter: Equatable, Sendable {
               first == footer.basePosition.rawValue,
               last == first &+ footer.recordCount &- 1,
               footer.firstTimestamp <= footer.lastTimestamp,
-              footer.blockIndexOffset == UInt64(Format.sealedHeaderBytes) + footer.compressedBytes,
-              offset == footer.blockIndexOffset + UInt64(footer.blockIndexBytes)
+              // Sizes from the file are compared with overflow-checked sums: a footer whose
+              // checksum holds but whose sizes are near 2^64 is refused, never a trap.
+              Self.sum(UInt64(Format.sealedHeaderBytes), footer.compressedBytes) == footer.blockIndexOffset,
+              Self.sum(footer.blockIndexOffset, UInt64(footer.blockIndexBytes)) == offset
         else { throw .corruption("sealed footer fields contradict each other", file: file, offset: offset) }
         return footer
     }
