@@ -15,7 +15,19 @@ struct Settings {
     /// The command that produced the figures, printed in the report (`--command`).
     var command: String
 
+    static let usage = "usage: DCBBench [--events N] [--repeats N] [--scan-repeats N] [--seconds S] [--batches N] [--report PATH] [--command TEXT]"
+    static let valued: Set<String> = ["--events", "--repeats", "--scan-repeats", "--seconds", "--batches", "--report", "--command"]
+
     init(_ arguments: [String]) throws {
+        // Every argument is a known option followed by its value: anything else (a typo,
+        // `--help`) stops the run before it builds a million-event store.
+        var index = 0
+        while index < arguments.count {
+            guard Self.valued.contains(arguments[index]), index + 1 < arguments.count else {
+                throw BenchFailure("unknown option or missing value: \(arguments[index])\n\(Self.usage)")
+            }
+            index += 2
+        }
         func option(_ name: String) -> String? {
             arguments.firstIndex(of: name).flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil }
         }

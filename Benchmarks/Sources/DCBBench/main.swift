@@ -10,7 +10,7 @@ import Foundation
 ///              [--report PATH] [--command TEXT]
 let arguments = CommandLine.arguments
 let task = Task.detached { () async throws -> String in
-    let settings = try Settings(arguments)
+    let settings = try Settings(Array(arguments.dropFirst()))
     return try await DCBSuite(settings: settings).run()
 }
 do {
