@@ -23,6 +23,8 @@ let package = Package(
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         // Small C helpers: raw LZ4 calls for the machine-limit measurements.
         .target(name: "CBenchSupport", linkerSettings: [.linkedLibrary("lz4")]),
+        // SQLite peers' connections: WAL at a chosen synchronous level, read back.
+        .target(name: "SQLiteWAL", dependencies: [.product(name: "GRDB", package: "GRDB.swift")], swiftSettings: strictSwift),
         // The workload: order lifecycles as JSON lines and TSV, deterministic from a seed.
         .executableTarget(name: "WorkloadGen", swiftSettings: strictSwift),
         .executableTarget(
@@ -33,6 +35,7 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 "CLibPQ",
                 "CBenchSupport",
+                "SQLiteWAL",
             ],
             swiftSettings: strictSwift
         ),
@@ -70,6 +73,7 @@ let package = Package(
                 .product(name: "Annals", package: "Annals"),
                 .product(name: "AnnalsLog", package: "Annals"),
                 .product(name: "GRDB", package: "GRDB.swift"),
+                "SQLiteWAL",
             ],
             swiftSettings: strictSwift
         ),

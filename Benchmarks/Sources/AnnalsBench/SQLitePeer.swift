@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import SQLiteWAL
 
 /// The SQLite peer through GRDB: WAL, the classic events table, one transaction per batch.
 struct SQLitePeer {
@@ -24,24 +25,9 @@ struct SQLitePeer {
         """
     static let insert = "INSERT INTO events(stream, version, type, data, metadata, created_at) VALUES (?, ?, ?, ?, ?, ?)"
 
-    /// A connection in WAL mode at `synchronous` (FULL or OFF), set after GRDB's own setup
-    /// (its `.wal` journal mode would lower FULL to NORMAL) and read back before any timing.
+    /// A connection in WAL mode at `synchronous`, read back before any timing (`WALDatabase`).
     static func open(_ path: String, synchronous: String) throws -> DatabaseQueue {
-        var configuration = Configuration()
-        configuration.prepareDatabase { db in
-            _ = try String.fetchOne(db, sql: "PRAGMA journal_mode=WAL")
-        }
-        let queue = try DatabaseQueue(path: path, configuration: configuration)
-        let expected = ["OFF": 0, "NORMAL": 1, "FULL": 2][synchronous]
-        precondition(expected != nil, "synchronous is OFF, NORMAL or FULL")
-        let (journal, level) = try queue.writeWithoutTransaction { db in
-            try db.execute(sql: "PRAGMA synchronous=\(synchronous)")
-            return (try String.fetchOne(db, sql: "PRAGMA journal_mode"), try Int.fetchOne(db, sql: "PRAGMA synchronous"))
-        }
-        guard journal == "wal", level == expected else {
-            throw BenchError("SQLite at \(path) runs journal_mode=\(journal ?? "?"), synchronous=\(level ?? -1), not wal and \(synchronous)")
-        }
-        return queue
+        try WALDatabase.open(path, synchronous: synchronous)
     }
 
     func open(_ path: String, synchronous: String) throws -> DatabaseQueue { try Self.open(path, synchronous: synchronous) }

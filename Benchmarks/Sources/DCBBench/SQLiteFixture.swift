@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import SQLiteWAL
 
 /// The synthetic store in SQLite through GRDB: an `events` table keyed by log position (with
 /// the stream-version uniqueness an event store needs), and `event_tags(tag, position)` with an
@@ -21,24 +22,9 @@ enum SQLiteFixture {
     /// read returns them without a second lookup.
     static let tagSeparator: Character = "\n"
 
-    /// A connection in WAL mode at `synchronous` (FULL or OFF), set after GRDB's own setup
-    /// (its `.wal` journal mode would lower FULL to NORMAL) and read back.
+    /// A connection in WAL mode at `synchronous`, read back before any timing (`WALDatabase`).
     static func open(_ path: String, synchronous: String) throws -> DatabaseQueue {
-        var configuration = Configuration()
-        configuration.prepareDatabase { db in
-            _ = try String.fetchOne(db, sql: "PRAGMA journal_mode=WAL")
-        }
-        let queue = try DatabaseQueue(path: path, configuration: configuration)
-        let expected = ["OFF": 0, "NORMAL": 1, "FULL": 2][synchronous]
-        precondition(expected != nil, "synchronous is OFF, NORMAL or FULL")
-        let (journal, level) = try queue.writeWithoutTransaction { db in
-            try db.execute(sql: "PRAGMA synchronous=\(synchronous)")
-            return (try String.fetchOne(db, sql: "PRAGMA journal_mode"), try Int.fetchOne(db, sql: "PRAGMA synchronous"))
-        }
-        guard journal == "wal", level == expected else {
-            throw BenchFailure("SQLite at \(path) runs journal_mode=\(journal ?? "?"), synchronous=\(level ?? -1), not wal and \(synchronous)")
-        }
-        return queue
+        try WALDatabase.open(path, synchronous: synchronous)
     }
 
     /// Writes events `0..<events` (not durable while loading), adds the tag index and runs
