@@ -20,8 +20,8 @@ struct InputEvent {
     static let nameBytesMax = StreamName.bytesMax
     /// The store's limits on an event's tags (docs/DCB.md), checked here so a bad line is
     /// refused with its number before anything of its read is committed; the store checks again.
-    static let tagsMax = 32
-    static let tagBytesMax = 255
+    static let tagsMax = EventData.tagsMax
+    static let tagBytesMax = EventData.tagBytesMax
 
     /// Parses `line`. Without a "stream" field the event goes to `defaultStream` (from
     /// `--stream`); with one, it must name that same stream when a default is given.

@@ -19,6 +19,10 @@ public struct EventData: Sendable, Equatable {
     /// select by (<doc:DynamicConsistencyBoundaries>): at most 32, each 1 to 255 bytes of UTF-8,
     /// none twice. Stored in the record, in this order.
     public var tags: [String]
+    /// The most tags one event may carry (the log's limit, FORMAT.md §3 "Tags").
+    public static let tagsMax = 32
+    /// The most UTF-8 bytes in one tag; a tag has at least one.
+    public static let tagBytesMax = 255
     /// The time to record for the event, in nanoseconds since 1970-01-01 UTC, for importing or
     /// backdating history; nil means the commit time. The log keeps time non-decreasing: it
     /// stores the later of this and the previous record's timestamp, so write backdated history

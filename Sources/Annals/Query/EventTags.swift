@@ -7,8 +7,8 @@ import Foundation
 /// The limits on an event's tags (docs/DCB.md), checked before an append reaches the log so the
 /// error names the stream and event. The log checks them again (FORMAT.md §3 "Tags").
 enum EventTags {
-    static let perEventMax = 32
-    static let bytesMax = 255
+    static let perEventMax = EventData.tagsMax
+    static let bytesMax = EventData.tagBytesMax
 
     static func validate(_ tags: [String], stream: StreamName? = nil, eventID: UUID? = nil) throws(EventStoreError) {
         guard tags.count <= perEventMax else {
