@@ -15,6 +15,18 @@ enum Fixtures {
         EventStoreOptions(log: LogOptions(durability: .none, segmentBytes: bytes), streamHashForTesting: hash)
     }
 
+    /// A soft deletion as `readChanges` reports it (stream `c`, position 2), made in a scratch
+    /// store of its own, for tests that copy it with `delete(replicating:)`.
+    static func softDeletionToCopy() async throws -> StreamDeletion {
+        try await withStore { source, _ in
+            try await source.append(to: "c", events(1))
+            try await source.softDelete(stream: "c")
+            guard case .deletion(let deletion)? = try await source.readChanges(fromPosition: LogPosition(2), limit: 1).first
+            else { throw EventStoreError.invalidArgument("no deletion at position 2") }
+            return deletion
+        }
+    }
+
     static func fast() -> EventStoreOptions {
         EventStoreOptions(log: LogOptions(durability: .none))
     }

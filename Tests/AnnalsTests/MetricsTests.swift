@@ -50,14 +50,7 @@ import Testing
     /// Proves soft deletes, tombstones and copies of a deletion (`delete(replicating:)`) are
     /// counted by kind and outcome and timed by kind, and that none counts as an append.
     @Test func deleteMetrics() async throws {
-        // The source of the copied deletion: a store with no metrics.
-        let deletion = try await withStore { source, _ in
-            try await source.append(to: "c", Fixtures.events(1))
-            try await source.softDelete(stream: "c")
-            guard case .deletion(let deletion)? = try await source.readChanges(fromPosition: LogPosition(2), limit: 1).first
-            else { throw EventStoreError.invalidArgument("no deletion at position 2") }
-            return deletion
-        }
+        let deletion = try await Fixtures.softDeletionToCopy()
         let metrics = TestMetrics()
         try await withStore(Self.options(metrics)) { store, _ in
             try await store.append(to: "c", Fixtures.events(1))

@@ -110,13 +110,7 @@ struct SpanningProjection: Projection {
     /// children of the caller's span, naming the stream, the kind, whether it is a copy, and
     /// the position written; and that a refused deletion's span records the error.
     @Test func deleteSpans() async throws {
-        let deletion = try await withStore { source, _ in
-            try await source.append(to: "c", Fixtures.events(1))
-            try await source.softDelete(stream: "c")
-            guard case .deletion(let deletion)? = try await source.readChanges(fromPosition: LogPosition(2), limit: 1).first
-            else { throw EventStoreError.invalidArgument("no deletion at position 2") }
-            return deletion
-        }
+        let deletion = try await Fixtures.softDeletionToCopy()
         let tracer = InMemoryTracer()
         try await withStore(Self.options(tracer)) { store, _ in
             try await store.append(to: "c", Fixtures.events(1))
