@@ -102,9 +102,9 @@ import Testing
         let fs = SimulatedFileSystem(seed: 3)
         let store = try await EventStore.open(directory: "/store", options: StreamLayerPowerLossTests.options(fs))
         try await store.append(to: "acct-1", [EventData(type: "Moved", data: Array(#"{"amount":1}"#.utf8))])
-        try await store.checkpoint(name: "mailer", position: LogPosition(1))
+        try await store.saveCheckpoint(named: "mailer", position: LogPosition(1))
         fs.setFaults(Fault.noSpace.plan(for: "subscriptions.checkpoints"))
-        await #expect(throws: EventStoreError.self) { try await store.checkpoint(name: "mailer", position: LogPosition(2)) }
+        await #expect(throws: EventStoreError.self) { try await store.saveCheckpoint(named: "mailer", position: LogPosition(2)) }
         #expect(store.checkpoint(named: "mailer") == LogPosition(1), "a failed save changed the reported checkpoint")
         fs.setFaults(FaultPlan())
         try await store.checkpoint(name: "reporting", position: LogPosition(1))

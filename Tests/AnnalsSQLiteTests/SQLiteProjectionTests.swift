@@ -150,4 +150,32 @@ final class TotalsModel: SQLiteReadModel {
         #expect(try TotalsModel.totals(projection) == TotalsModel.totals(scratch))
         try await store.close()
     }
+
+    /// Proves cancelling a running SQLite projection at any moment (during catch-up, between
+    /// checkpoint reads, while following) stops it without an error, and leaves rows and
+    /// checkpoint in step. GRDB's async reads throw `CancellationError` when their task is
+    /// cancelled; the runner once let that escape as a projection failure.
+    @Test func cancellingTheRunnerAtAnyMomentStopsItCleanly() async throws {
+        let dir = TemporaryDirectory("annals-sqlite")
+        defer { dir.remove() }
+        let store = try await EventStore.open(directory: dir.file("store"), options: EventStoreOptions(log: LogOptions(durability: .none)))
+        try await Self.fill(store, seed: 11, count: 200)
+        var random = SeededRandom(seed: 11)
+        for round in 0..<150 {
+            let projection = try SQLiteProjection(name: "totals", model: TotalsModel(), path: dir.file("read-\(round % 3).sqlite"))
+            let runner = ProjectionRunner(store: store, projection: projection, batchEvents: 16)
+            let running = Task { try await runner.run() }
+            let delay = Int.random(in: 0...2_000, using: &random)
+            if delay > 0 { try await Task.sleep(nanoseconds: UInt64(delay) * 1_000) }
+            running.cancel()
+            await #expect(throws: Never.self, "round \(round), cancelled after \(delay) µs") { try await running.value }
+            if round % 3 == 2 { try await Self.fill(store, seed: UInt64(round), count: 5) }
+        }
+        let projection = try SQLiteProjection(name: "totals", model: TotalsModel(), path: dir.file("read-0.sqlite"))
+        try await ProjectionRunner(store: store, projection: projection).catchUp()
+        let scratch = try SQLiteProjection(name: "totals", model: TotalsModel(), path: dir.file("scratch.sqlite"))
+        try await ProjectionRunner(store: store, projection: scratch).catchUp()
+        #expect(try TotalsModel.totals(projection) == TotalsModel.totals(scratch))
+        try await store.close()
+    }
 }

@@ -9,7 +9,7 @@ extension ProjectionRunner {
     /// Hands one batch to the projection, in an `annals.projection.apply` span that continues
     /// the first producer trace found in the events' metadata and links to the others.
     ///
-    /// The projection's `apply` runs in a task of its own, so cancelling the runner (or a
+    /// The projection's `apply` is shielded from cancellation, so cancelling the runner (or a
     /// graceful shutdown) never interrupts a batch halfway: it finishes, checkpoint included,
     /// and the runner stops before the next one.
     func apply(_ events: [RecordedEvent], through: LogPosition) async throws(Failure) {
@@ -18,17 +18,13 @@ extension ProjectionRunner {
         let projection = self.projection
         // The batch span is the current one inside `apply`, so the projection's own spans nest under it.
         let context = span?.context ?? ServiceContext.current
-        let outcome = await Task { () async -> Result<Void, P.Failure> in
-            await ServiceContext.$current.withValue(context) { () async -> Result<Void, P.Failure> in
-                do throws(P.Failure) { try await projection.apply(events, through: through) } catch { return .failure(error) }
-                return .success(())
-            }
-        }.value
-        if case .failure(let error) = outcome {
+        do {
+            try await shielded(in: context) { () throws(P.Failure) in try await projection.apply(events, through: through) }
+        } catch {
             span?.recordError(error)
             span?.setStatus(SpanStatus(code: .error))
             span?.end()
-            throw .projection(error)
+            throw error
         }
         span?.end()
         if let metrics {

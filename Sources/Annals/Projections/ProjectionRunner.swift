@@ -1,4 +1,5 @@
 import AnnalsLog
+import Tracing
 import Synchronization
 public import ServiceLifecycle
 
@@ -80,11 +81,11 @@ public final class ProjectionRunner<P: Projection>: Sendable {
     /// between batches: the batch being applied finishes, with its checkpoint.
     public func run() async throws(Failure) {
         // The shutdown helper is untyped; the outcome travels as a value through it.
-        let outcome = try? await cancelWhenGracefulShutdown { [self] () async -> Result<Void, Failure> in
+        let outcome = await cancelWhenGracefulShutdown { [self] () async -> Result<Void, Failure> in
             do throws(Failure) { try await follow() } catch { return .failure(error) }
             return .success(())
         }
-        try (outcome ?? .success(())).get()
+        try outcome.get()
     }
 
     private func follow() async throws(Failure) {
@@ -105,7 +106,8 @@ public final class ProjectionRunner<P: Projection>: Sendable {
     /// many events were applied.
     @discardableResult
     public func rebuild() async throws(Failure) -> Int {
-        do { try await projection.reset() } catch { throw .projection(error) }
+        let projection = self.projection
+        try await shielded { () throws(P.Failure) in try await projection.reset() }
         return try await catchUp()
     }
 
@@ -118,7 +120,23 @@ public final class ProjectionRunner<P: Projection>: Sendable {
 
     /// The projection's checkpoint, its failure wrapped.
     private func storedCheckpoint() async throws(Failure) -> LogPosition? {
-        do { return try await projection.checkpoint() } catch { throw .projection(error) }
+        let projection = self.projection
+        return try await shielded { () throws(P.Failure) in try await projection.checkpoint() }
+    }
+
+    /// Runs one call into the projection in a task of its own, so cancelling the runner (or a
+    /// graceful shutdown) never reaches into it: a projection that checks for cancellation, as
+    /// GRDB's async database access does, would otherwise fail the runner with a
+    /// `CancellationError` instead of letting it stop between batches.
+    /// `context` becomes the current service context inside the call.
+    func shielded<T: Sendable>(in context: ServiceContext? = ServiceContext.current,
+                               _ call: @escaping @Sendable () async throws(P.Failure) -> T) async throws(Failure) -> T {
+        let outcome = await Task { () async -> Result<T, P.Failure> in
+            await ServiceContext.$current.withValue(context) { () async -> Result<T, P.Failure> in
+                do throws(P.Failure) { return .success(try await call()) } catch { return .failure(error) }
+            }
+        }.value
+        do { return try outcome.get() } catch { throw .projection(error) }
     }
 }
 
